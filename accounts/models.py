@@ -1,0 +1,140 @@
+import secrets
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Length
+from django.db.models.lookups import GreaterThanOrEqual, LessThanOrEqual
+from django.urls import reverse
+
+# No 0/O, 1/I/L: a code read aloud or copied from a board can't be mistyped.
+JOIN_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+JOIN_CODE_LENGTH = 7
+JOIN_CODE_MIN, JOIN_CODE_MAX = 6, 8
+CLASS_NAME_MAX = 100
+
+
+class User(AbstractUser):
+    """A person using the app: a student or a teacher. Admins are staff."""
+
+    class Role(models.TextChoices):
+        STUDENT = "student", "Student"
+        TEACHER = "teacher", "Teacher"
+
+    role = models.CharField(max_length=10, choices=Role.choices, default=Role.STUDENT)
+
+    class Meta:
+        ordering = ["last_name", "first_name", "username"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(role__in=["student", "teacher"]), name="user_role_valid"
+            )
+        ]
+
+    @property
+    def is_teacher(self) -> bool:
+        return self.role == self.Role.TEACHER
+
+    @property
+    def is_student(self) -> bool:
+        return self.role == self.Role.STUDENT and not self.is_staff
+
+    @property
+    def display_name(self) -> str:
+        return self.get_full_name() or self.username
+
+    def get_absolute_url(self) -> str:
+        return reverse("accounts:user-detail", args=[self.pk])
+
+
+def new_join_code() -> str:
+    """A random join code from the unambiguous alphabet."""
+    return "".join(secrets.choice(JOIN_CODE_ALPHABET) for _ in range(JOIN_CODE_LENGTH))
+
+
+def normalize_join_code(raw: str) -> str:
+    """The code as a student may type it (lower case, spaces, dashes) in canonical form."""
+    return "".join(ch for ch in raw.upper() if not ch.isspace() and ch != "-")
+
+
+class Classroom(models.Model):
+    """A class: its teachers, its students (through enrollments) and its join code."""
+
+    name = models.CharField(max_length=CLASS_NAME_MAX)
+    teachers = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="teaching")
+    students = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        through="Enrollment",
+        through_fields=("classroom", "student"),
+        related_name="classrooms",
+    )
+    join_code = models.CharField(max_length=JOIN_CODE_MAX, default=new_join_code)
+    joining_enabled = models.BooleanField(default=True)
+    archived = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["archived", "name", "pk"]
+        verbose_name = "class"
+        verbose_name_plural = "classes"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["join_code"],
+                condition=Q(archived=False),
+                name="classroom_join_code_unique_when_active",
+            ),
+            models.CheckConstraint(
+                condition=Q(GreaterThanOrEqual(Length("join_code"), JOIN_CODE_MIN))
+                & Q(LessThanOrEqual(Length("join_code"), JOIN_CODE_MAX)),
+                name="classroom_join_code_length",
+            ),
+            models.CheckConstraint(condition=~Q(name=""), name="classroom_name_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("accounts:class-detail", args=[self.pk])
+
+
+class EnrollmentQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(removed_at__isnull=True)
+
+
+class Enrollment(models.Model):
+    """A student's place in a class. Removal is recorded, never deleted, so work stays."""
+
+    classroom = models.ForeignKey(Classroom, on_delete=models.CASCADE, related_name="enrollments")
+    student = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrollments"
+    )
+    joined_at = models.DateTimeField(auto_now_add=True)
+    removed_at = models.DateTimeField(null=True, blank=True)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The teacher who added the student; empty when they joined with the code.",
+    )
+
+    objects = EnrollmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["classroom", "student__last_name", "student__first_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["classroom", "student"], name="enrollment_one_per_student_and_class"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.student} in {self.classroom}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.removed_at is None

@@ -1,0 +1,39 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path, reverse_lazy
+
+from . import views
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("login/", views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "password/",
+        auth_views.PasswordChangeView.as_view(
+            success_url=reverse_lazy("accounts:password-change-done")
+        ),
+        name="password-change",
+    ),
+    path(
+        "password/done/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password-change-done",
+    ),
+    path("join/", views.class_join, name="class-join"),
+    path("classes/new/", views.class_create, name="class-create"),
+    path("classes/<int:pk>/", views.class_detail, name="class-detail"),
+    path("classes/<int:pk>/rename/", views.class_rename, name="class-rename"),
+    path("classes/<int:pk>/archive/", views.class_archive, name="class-archive"),
+    path("classes/<int:pk>/code/", views.class_code_regenerate, name="class-code-regenerate"),
+    path("classes/<int:pk>/joining/", views.class_joining, name="class-joining"),
+    path("classes/<int:pk>/teachers/", views.class_coteacher_add, name="class-coteacher-add"),
+    path("classes/<int:pk>/roster/", views.class_roster_upload, name="class-roster-upload"),
+    path(
+        "classes/<int:pk>/students/<int:student_pk>/remove/",
+        views.class_student_remove,
+        name="class-student-remove",
+    ),
+    path("users/<int:pk>/", views.user_detail, name="user-detail"),
+]

@@ -1,0 +1,221 @@
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from . import services
+from .access import (
+    classroom_for_teacher,
+    classrooms_visible_to,
+    user_for_viewer,
+    with_student_counts,
+)
+from .forms import ClassNameForm, CoTeacherForm, JoinForm, LoginForm, RosterForm
+from .models import Enrollment
+from .roster import RosterError
+
+
+class LoginView(auth_views.LoginView):
+    form_class = LoginForm
+    redirect_authenticated_user = True
+
+
+def _require_teacher(user) -> None:
+    if not (user.is_teacher or user.is_staff):
+        raise PermissionDenied("Only teachers can do this.")
+
+
+def _first_error(error: ValidationError) -> str:
+    return error.messages[0]
+
+
+@require_GET
+@login_required
+def home(request):
+    classrooms = with_student_counts(classrooms_visible_to(request.user))
+    if request.user.is_teacher or request.user.is_staff:
+        ctx = {
+            "classrooms": classrooms.filter(archived=False),
+            "archived": classrooms.filter(archived=True),
+        }
+        return render(request, "accounts/home_teacher.html", ctx)
+    ctx = {
+        "classrooms": classrooms.prefetch_related("teachers"),
+        "join_form": JoinForm(),
+    }
+    return render(request, "accounts/home_student.html", ctx)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def class_create(request):
+    _require_teacher(request.user)
+    form = ClassNameForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        classroom = services.class_create(teacher=request.user, name=form.cleaned_data["name"])
+        messages.success(
+            request, f"Created {classroom.name}. Its join code is {classroom.join_code}."
+        )
+        return redirect(classroom)
+    return render(request, "accounts/class_create.html", {"form": form})
+
+
+def _class_page(request, classroom, *, status: int = 200, **extra):
+    """The class page, with any bound form or roster outcome passed in `extra`."""
+    enrollments = (
+        Enrollment.objects.active()
+        .filter(classroom=classroom)
+        .select_related("student")
+        .order_by("student__last_name", "student__first_name", "student__username")
+    )
+    ctx = {
+        "classroom": classroom,
+        "teachers": classroom.teachers.order_by("last_name", "first_name"),
+        "enrollments": enrollments,
+        "rename_form": ClassNameForm(initial={"name": classroom.name}),
+        "coteacher_form": CoTeacherForm(),
+        "roster_form": RosterForm(),
+        **extra,
+    }
+    return render(request, "accounts/class_detail.html", ctx, status=status)
+
+
+@require_GET
+@login_required
+def class_detail(request, pk: int):
+    return _class_page(request, classroom_for_teacher(request.user, pk))
+
+
+@require_POST
+@login_required
+def class_rename(request, pk: int):
+    classroom = classroom_for_teacher(request.user, pk)
+    form = ClassNameForm(request.POST)
+    if not form.is_valid():
+        return _class_page(request, classroom, status=400, rename_form=form)
+    services.class_rename(classroom=classroom, name=form.cleaned_data["name"])
+    messages.success(request, f"Renamed the class to {classroom.name}.")
+    return redirect(classroom)
+
+
+@require_POST
+@login_required
+def class_archive(request, pk: int):
+    classroom = classroom_for_teacher(request.user, pk)
+    archive = request.POST.get("archived") == "1"
+    services.class_set_archived(classroom=classroom, archived=archive)
+    if archive:
+        messages.success(request, f"Archived {classroom.name}. Its join code no longer works.")
+    else:
+        messages.success(request, f"Restored {classroom.name}.")
+    return redirect(classroom)
+
+
+@require_POST
+@login_required
+def class_code_regenerate(request, pk: int):
+    classroom = classroom_for_teacher(request.user, pk)
+    code = services.class_regenerate_code(classroom=classroom)
+    messages.success(request, f"The new join code is {code}. The old code no longer works.")
+    return redirect(classroom)
+
+
+@require_POST
+@login_required
+def class_joining(request, pk: int):
+    classroom = classroom_for_teacher(request.user, pk)
+    enabled = request.POST.get("enabled") == "1"
+    services.class_set_joining(classroom=classroom, enabled=enabled)
+    messages.success(
+        request, "Students can join with the code." if enabled else "Joining with the code is off."
+    )
+    return redirect(classroom)
+
+
+@require_POST
+@login_required
+def class_coteacher_add(request, pk: int):
+    classroom = classroom_for_teacher(request.user, pk)
+    form = CoTeacherForm(request.POST)
+    if form.is_valid():
+        try:
+            teacher = services.class_add_coteacher(
+                classroom=classroom, username=form.cleaned_data["username"]
+            )
+        except ValidationError as error:
+            form.add_error("username", _first_error(error))
+        else:
+            messages.success(request, f"{teacher.display_name} now teaches {classroom.name}.")
+            return redirect(classroom)
+    return _class_page(request, classroom, status=400, coteacher_form=form)
+
+
+@require_POST
+@login_required
+def class_roster_upload(request, pk: int):
+    classroom = classroom_for_teacher(request.user, pk)
+    form = RosterForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _class_page(request, classroom, status=400, roster_form=form)
+    try:
+        outcome = services.roster_import(
+            classroom=classroom, teacher=request.user, data=form.cleaned_data["roster"].read()
+        )
+    except RosterError as error:
+        return _class_page(request, classroom, status=400, roster_error=str(error))
+    if outcome.check.problems:
+        return _class_page(request, classroom, status=400, roster_outcome=outcome)
+    messages.success(request, f"Added {len(outcome.added)} students to {classroom.name}.")
+    # Rendered, not redirected: new accounts' first passwords are shown this once.
+    return _class_page(request, classroom, roster_outcome=outcome)
+
+
+@require_POST
+@login_required
+def class_student_remove(request, pk: int, student_pk: int):
+    classroom = classroom_for_teacher(request.user, pk)
+    enrollment = (
+        Enrollment.objects.active()
+        .filter(classroom=classroom, student_id=student_pk)
+        .select_related("student")
+        .first()
+    )
+    if enrollment is None:
+        messages.error(request, "That student is not in this class.")
+        return redirect(classroom)
+    services.class_remove_student(classroom=classroom, student=enrollment.student)
+    messages.success(
+        request,
+        f"Removed {enrollment.student.display_name} from {classroom.name}. Their work is kept.",
+    )
+    return redirect(classroom)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def class_join(request):
+    form = JoinForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            classroom = services.class_join(student=request.user, code=form.cleaned_data["code"])
+        except ValidationError as error:
+            form.add_error("code", _first_error(error))
+        else:
+            messages.success(request, f"You joined {classroom.name}.")
+            return redirect("accounts:home")
+    status = 400 if form.errors else 200
+    return render(request, "accounts/class_join.html", {"form": form}, status=status)
+
+
+@require_GET
+@login_required
+def user_detail(request, pk: int):
+    person = user_for_viewer(request.user, pk)
+    classrooms = classrooms_visible_to(person).filter(
+        pk__in=classrooms_visible_to(request.user).values("pk")
+    )
+    return render(
+        request, "accounts/user_detail.html", {"person": person, "classrooms": classrooms}
+    )

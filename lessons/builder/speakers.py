@@ -1,0 +1,263 @@
+"""Decide who spoke a quotation, in what role, on what occasion and in what kind of source."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from .text import MONTH_PATTERN, sentence_spans
+from .types import UNKNOWN, SpeakerRole
+
+SPEECH_VERB = re.compile(
+    r"\b(?:(?P<aux>has|have|had)\s+)?(?:also\s+)?(?P<verb>"
+    r"said|says|wrote|writes|confessed|confesses|reported|reports|commented|comments|"
+    r"argued|argues|pointed out|points out|explained|explains|declared|declares|stated|"
+    r"states|told|added|insisted|claimed|claims|noted|notes|recalled|recalls|observed|"
+    r"remarked|testified|announced|warned|replied|asked|defended|admitted|concluded|"
+    r"exclaimed|recorded|complained|protested|insists)\b"
+)
+_PRESENT = frozenset(
+    {
+        "says",
+        "writes",
+        "reports",
+        "argues",
+        "points out",
+        "explains",
+        "declares",
+        "states",
+        "claims",
+        "notes",
+        "recalls",
+        "insists",
+        "comments",
+        "confesses",
+    }
+)
+
+_NAME = re.compile(
+    r"^(?:The\s+)?[A-Z][\w'’.-]*(?:\s+(?:[A-Z][\w'’.-]*|de|von|van|der|la|du|al|bin|ibn))*$"
+)
+_PRONOUNS = frozenset(
+    """
+    he she they it we i you this that these those one someone some many most others all his her
+    their there here
+    """.split()  # noqa: SIM905 - a long word list reads best as text
+)
+_TRAILING_ADVERBS = re.compile(
+    r"(?:\s+(?:also|then|later|once|famously|himself|herself|privately|publicly|too|again|"
+    r"subsequently|now|soon|afterwards|bitterly|angrily|simply|further))+$",
+    re.I,
+)
+_JOB_TITLE = re.compile(
+    r"(?:The\s+)?(?:Historian|Journalist|Correspondent|Reporter|Professor|Author|Writer|"
+    r"Minister|Judge|Prosecutor|Officer|Witness|Defendant)\s+"
+)
+_TRAILING_NAME = re.compile(r"(?:[A-Z][\w'’.-]+\s+){0,3}[A-Z][\w'’.-]+$")
+_DESCRIBED = re.compile(r"(?:^|\s)((?:the|a|an)\s+[a-z]+(?:\s+of\s+(?:the\s+)?[A-Za-z]+)?)\s*$")
+_ACCORDING_TO = re.compile(r"\baccording to\s+(?P<rest>[^\"“”]{2,160}?)[\s,]*$", re.I)
+
+_HISTORIAN_CUES = re.compile(
+    r"\bhistorians?\b|\bauthor of\b|\bprofessor\b|\bscholars?\b|\bbiographer\b|\bresearchers?\b",
+    re.I,
+)
+_PARTICIPANT_CUES = re.compile(
+    r"\bofficers?\b|\bNKVD\b|\bdefendants?\b|\baccused\b|\bconfess\w*|\bprisoners?\b|"
+    r"\binterrogators?\b|\bguards?\b|\bagents?\b|\bchief witness\b|\bsurvivors?\b|\bsoldiers?\b",
+)
+_OBSERVER_CUES = re.compile(
+    r"\bjournalists?\b|\bcorrespondents?\b|\breporters?\b|\bnewspapers?\b|\beditor\b|"
+    r"\bjournal\b|\bmagazine\b|\breported\b|\bambassadors?\b|\bdiplomats?\b|\bvisitors?\b|"
+    r"\bwitnessed\b|\b(?:Times|News|Observer|Republic|Post|Herald|Gazette|Tribune|Daily|"
+    r"Guardian|Nation|Chronicle|Telegraph)\b"
+)
+_NEWSPAPER_CUES = re.compile(
+    r"\breported\b|\bnewspapers?\b|\bjournal\b|\beditor\b|\bmagazine\b|\bwrote in\b|"
+    r"\b(?:Times|News|Observer|Republic|Post|Herald|Gazette|Tribune|Daily|Guardian)\b"
+)
+# A name that shows up beside these words elsewhere in the document took part in the events.
+_DOCUMENT_PARTICIPANT_CUES = re.compile(
+    r"\b(?:accused|defendants?|confess\w*|sentenced|executed|arrested|guilty|chief witness|"
+    r"ordered|deport\w*|purged|tried)\b"
+)
+_DATE = re.compile(
+    r"\b(?:(?:early|late|mid-?)\s*)?" + MONTH_PATTERN + r"(?:\s+\d{1,2})?,?\s+\d{4}\b|"
+    r"\b(?:in|on|during)\s+(\d{4})\b"
+)
+_OCCASION = re.compile(
+    r"\b(?:covering|watching|at|during|after|before) the (trials?|hearing|meeting|congress|"
+    r"conference|plenum|session)\b",
+    re.I,
+)
+
+
+@dataclass(frozen=True)
+class Attribution:
+    """Who spoke, in what role, when and in what kind of source."""
+
+    speaker: str
+    role: SpeakerRole
+    date_text: str
+    source_kind: str
+
+
+def attribute(
+    *,
+    introducer: str,
+    context: str,
+    quote: str,
+    document: str,
+    known: dict[str, tuple[str, SpeakerRole]],
+    speaker_hint: str = "",
+) -> Attribution:
+    """Attribute a quotation from the words that introduce it; "unknown" rather than a guess."""
+    if speaker_hint:
+        speaker, descriptor, verb, tense = speaker_hint, "", "", "unknown"
+    else:
+        speaker, descriptor, verb, tense = _speaker(introducer, quote)
+    resolved = _resolve(speaker, known)
+    if resolved is not None:
+        speaker, role = resolved
+    else:
+        role = _role(speaker, descriptor + " " + introducer, tense, document, quote)
+    if speaker != UNKNOWN:
+        known.setdefault(_surname(speaker), (speaker, role))
+    kind = _source_kind(role, introducer, context, verb)
+    return Attribution(speaker, role, _date_text(introducer, context, kind), kind)
+
+
+def _speaker(introducer: str, quote: str) -> tuple[str, str, str, str]:
+    """Return (speaker, descriptor, verb, tense) read from the introducing words."""
+    according = _ACCORDING_TO.search(introducer)
+    if according:
+        name, descriptor = _name_in(according.group("rest"))
+        return name, descriptor, "according to", "unknown"
+    verbs = list(SPEECH_VERB.finditer(introducer))
+    if verbs:
+        verb = verbs[-1]
+        tense = (
+            "perfect"
+            if verb.group("aux")
+            else ("present" if verb.group("verb") in _PRESENT else "past")
+        )
+        name, descriptor = _name_in(introducer[: verb.start()])
+        return name, descriptor, verb.group("verb"), tense
+    # "X accepted the post "with all my heart"": first-person words belong to the subject.
+    if re.search(r"\b(?:I|my|me|we|our|us)\b", quote):
+        subject = re.match(r"\s*((?:[A-Z][\w'’-]+\s+){0,3}[A-Z][\w'’-]+)\s+[a-z]", introducer)
+        if subject and subject.group(1).split()[0].lower() not in _PRONOUNS:
+            return subject.group(1), "", "", "unknown"
+    return UNKNOWN, "", "", "unknown"
+
+
+def _name_in(subject: str) -> tuple[str, str]:
+    subject = _TRAILING_ADVERBS.sub("", subject.strip(" ,;"))
+    segments = [s.strip() for s in re.split(r"\s*,\s*", subject) if s.strip()]
+    for index in range(len(segments) - 1, -1, -1):
+        segment = segments[index]
+        if _NAME.match(segment) and segment.split()[0].lower() not in _PRONOUNS:
+            others = segments[:index] + segments[index + 1 :]
+            job = _JOB_TITLE.match(segment)
+            if job and job.end() < len(segment):
+                # "Historian Stacy Schiff": the job belongs with the descriptor, not the name.
+                others.append(job.group().strip())
+                segment = segment[job.end() :]
+            return segment, ", ".join(others)
+    if segments:
+        # "The minister Cotton Mather": a name closing a described subject.
+        trailing = _TRAILING_NAME.search(segments[-1])
+        if trailing and trailing.start() > 0 and trailing.group().split()[0] not in ("The",):
+            descriptor = ", ".join([*segments[:-1], segments[-1][: trailing.start()].strip()])
+            return trailing.group(), descriptor
+    described = _DESCRIBED.search(subject)
+    if described and described.group(1).split()[1].lower() not in _PRONOUNS:
+        return described.group(1), ""
+    return UNKNOWN, subject
+
+
+def _surname(speaker: str) -> str:
+    return speaker.split()[-1].lower()
+
+
+def _resolve(
+    speaker: str, known: dict[str, tuple[str, SpeakerRole]]
+) -> tuple[str, SpeakerRole] | None:
+    if speaker == UNKNOWN:
+        return None
+    found = known.get(_surname(speaker))
+    if found and (found[0] == speaker or len(speaker.split()) == 1):
+        return found
+    return None
+
+
+def _role(speaker: str, cues: str, tense: str, document: str, quote: str) -> SpeakerRole:
+    if _HISTORIAN_CUES.search(cues):
+        return "historian"
+    if _PARTICIPANT_CUES.search(cues):
+        return "participant"
+    if _OBSERVER_CUES.search(cues):
+        return "contemporary_observer"
+    if speaker == UNKNOWN:
+        return "unknown"
+    if _named_as_participant(speaker, document, quote):
+        return "participant"
+    if tense in ("perfect", "present"):
+        return "historian"
+    if tense == "past" and speaker[:1].isupper():
+        return "contemporary_observer"
+    return "unknown"
+
+
+def _named_as_participant(speaker: str, document: str, quote: str) -> bool:
+    surname = speaker.split()[-1]
+    if len(surname) < 3:
+        return False
+    name = re.compile(r"\b" + re.escape(surname) + r"\b")
+    for sentence in _sentences(document):
+        if name.search(sentence):
+            # The quotation's own words say nothing about the speaker's part in events.
+            outside = sentence.replace(quote, " ") if quote else sentence
+            if name.search(outside) and _DOCUMENT_PARTICIPANT_CUES.search(outside):
+                return True
+    return False
+
+
+@lru_cache(maxsize=4)
+def _sentences(document: str) -> tuple[str, ...]:
+    return tuple(document[start:end] for start, end in sentence_spans(document))
+
+
+def _source_kind(role: SpeakerRole, introducer: str, context: str, verb: str) -> str:
+    lowered = introducer.lower()
+    if "confess" in lowered or (role == "participant" and "confess" in context.lower()):
+        return "trial confession"
+    if "privately" in lowered or "in private" in lowered:
+        return "private remark"
+    if re.search(r"\b(?:speech|conversation|meeting|address)\b", lowered):
+        return "speech"
+    if role == "contemporary_observer":
+        if _NEWSPAPER_CUES.search(introducer):
+            return "newspaper report"
+        return "contemporary account"
+    if role == "historian":
+        return "historian's account"
+    if role == "participant":
+        if verb == "testified" or "witness" in lowered:
+            return "trial testimony"
+        return "participant's account"
+    return UNKNOWN
+
+
+def _date_text(introducer: str, context: str, kind: str) -> str:
+    for text in (introducer, context):
+        date = _DATE.search(text)
+        if date:
+            return date.group(1) or date.group()
+    for text in (introducer, context):
+        occasion = _OCCASION.search(text)
+        if occasion:
+            return "at the " + occasion.group(1).lower()
+    if kind in ("trial confession", "trial testimony"):
+        return "at the trial"
+    return ""
