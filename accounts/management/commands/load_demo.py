@@ -1,6 +1,7 @@
 """Create the demo school: an admin, two teachers and their classes. Safe to run again."""
 
 from django.contrib.auth.hashers import make_password
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
@@ -151,6 +152,7 @@ class Command(BaseCommand):
             password_hash,
         )
 
+        call_command("load_lessons", stdout=self.stdout)
         out = self.stdout.write
         out(self.style.SUCCESS("Demo data is ready. Log in at http://127.0.0.1:8000/login/"))
         out(f"Every demo account's password is {DEMO_PASSWORD!r} (for local use only).")

@@ -1,0 +1,420 @@
+from django import forms
+from django.contrib import admin, messages
+from django.db import transaction
+from django.db.models import Count
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
+
+from . import builder
+from .importing import ImportRefused, documents_import
+from .models import (
+    Criterion,
+    Excerpt,
+    Lesson,
+    Level,
+    Module,
+    Question,
+    Reference,
+    Rubric,
+    SourcedFact,
+    SourceDocument,
+)
+from .passages import paragraphs_with_mark
+from .services import PublishRefused, lesson_archive, lesson_new_version, lesson_publish
+
+
+def _lesson_of(obj) -> Lesson | None:
+    if obj is None:
+        return None
+    if isinstance(obj, Lesson):
+        return obj
+    if isinstance(obj, Module):
+        return obj.lesson
+    module = getattr(obj, "module", None)
+    return module.lesson if module else None
+
+
+class DraftOnlyMixin:
+    """Content of a published or archived lesson is read-only: make a new version to edit."""
+
+    def has_change_permission(self, request, obj=None):
+        lesson = _lesson_of(obj)
+        if lesson is not None and not lesson.is_editable:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        lesson = _lesson_of(obj)
+        if lesson is not None and not lesson.is_editable:
+            return False
+        return super().has_delete_permission(request, obj)
+
+
+class DraftOnlyInlineMixin(DraftOnlyMixin):
+    def has_add_permission(self, request, obj=None):
+        lesson = _lesson_of(obj)
+        if lesson is not None and not lesson.is_editable:
+            return False
+        return super().has_add_permission(request, obj)
+
+
+def in_context(excerpt_or_fact) -> str:
+    """The document's paragraph holding the span, with the span highlighted."""
+    if not excerpt_or_fact or excerpt_or_fact.start is None:
+        return "No source span: the text is not found in the document."
+    paragraphs = paragraphs_with_mark(
+        excerpt_or_fact.document.cleaned_text, excerpt_or_fact.start, excerpt_or_fact.end
+    )
+    shown = [p for p in paragraphs if any(s.marked for s in p)]
+    return format_html_join(
+        "",
+        "<p>{}</p>",
+        (
+            (
+                format_html_join(
+                    "",
+                    "{}",
+                    ((format_html("<mark>{}</mark>", s.text) if s.marked else s.text,) for s in p),
+                ),
+            )
+            for p in shown
+        ),
+    )
+
+
+class ExcerptForm(forms.ModelForm):
+    class Meta:
+        model = Excerpt
+        fields = [
+            "module",
+            "position",
+            "document",
+            "text",
+            "speaker",
+            "speaker_role",
+            "date_text",
+            "source_kind",
+            "context",
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        document, text = cleaned.get("document"), cleaned.get("text")
+        if document and text:
+            # The span follows the words: re-locating them keeps every excerpt traceable.
+            start = document.cleaned_text.find(text)
+            cleaned["start"], cleaned["end"] = (
+                (start, start + len(text)) if start >= 0 else (None, None)
+            )
+            self.instance.start, self.instance.end = cleaned["start"], cleaned["end"]
+            if start < 0:
+                self.add_error(
+                    "text", "These words are not in the document's cleaned text; copy them exactly."
+                )
+        return cleaned
+
+
+class ExcerptInline(DraftOnlyInlineMixin, admin.StackedInline):
+    model = Excerpt
+    form = ExcerptForm
+    extra = 0
+    fields = [
+        ("position", "document"),
+        "text",
+        ("speaker", "speaker_role"),
+        ("date_text", "source_kind"),
+        "context",
+    ]
+    show_change_link = True
+
+
+class QuestionInline(DraftOnlyInlineMixin, admin.TabularInline):
+    model = Question
+    extra = 0
+    fields = ["position", "text", "skill", "excerpt"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "excerpt":
+            module_id = request.resolver_match.kwargs.get("object_id")
+            kwargs["queryset"] = Excerpt.objects.filter(module_id=module_id or 0)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class SourcedFactInline(DraftOnlyInlineMixin, admin.TabularInline):
+    model = SourcedFact
+    extra = 0
+    fields = ["kind", "position", "label", "year", "month", "text", "document", "start", "end"]
+
+
+class ModuleInline(DraftOnlyInlineMixin, admin.TabularInline):
+    model = Module
+    extra = 0
+    fields = ["position", "kind", "title", "points", "rubric"]
+    show_change_link = True
+    ordering = ["position"]
+
+
+@admin.register(Lesson)
+class LessonAdmin(DraftOnlyMixin, admin.ModelAdmin):
+    list_display = ["title", "version", "status", "module_count", "grade_band", "created_at"]
+    list_filter = ["status", "grade_band", "created_at"]
+    search_fields = ["title", "central_question", "summary", "slug"]
+    readonly_fields = ["status", "version", "previous_version", "published_at", "preview_link"]
+    filter_horizontal = ["documents"]
+    inlines = [ModuleInline]
+    actions = ["publish", "new_version", "archive"]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "central_question", "summary", "preview_link"]}),
+        ("Use", {"fields": ["grade_band", "estimated_minutes", "documents"]}),
+        ("Status", {"fields": ["status", "version", "previous_version", "published_at"]}),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(modules_total=Count("modules"))
+
+    @admin.display(description="Modules", ordering="modules_total")
+    def module_count(self, obj):
+        return obj.modules_total
+
+    @admin.display(description="Preview")
+    def preview_link(self, obj):
+        if not obj.pk:
+            return "Save the lesson first."
+        return format_html(
+            '<a href="{}">Preview as a student would see it</a>',
+            reverse("lessons:lesson-detail", args=[obj.pk]),
+        )
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Module:
+            return super().save_formset(request, form, formset, change)
+        # Positions are unique in a lesson; park moved modules out of the way so a swap saves.
+        with transaction.atomic():
+            instances = formset.save(commit=False)
+            for obj in formset.deleted_objects:
+                obj.delete()
+            moved = [m for m in instances if m.pk]
+            for offset, module in enumerate(moved, start=1):
+                Module.objects.filter(pk=module.pk).update(position=100_000 + offset)
+            for module in instances:
+                module.save()
+            formset.save_m2m()
+
+    @admin.action(description="Publish selected draft lessons")
+    def publish(self, request, queryset):
+        for lesson in queryset:
+            try:
+                lesson_publish(lesson=lesson)
+            except PublishRefused as refused:
+                for problem in refused.problems:
+                    self.message_user(request, f"Not published: {problem}", messages.ERROR)
+            else:
+                self.message_user(request, f"Published “{lesson.title}”.", messages.SUCCESS)
+
+    @admin.action(description="Make a new version (a draft copy) of selected lessons")
+    def new_version(self, request, queryset):
+        for lesson in queryset:
+            copy = lesson_new_version(lesson=lesson)
+            self.message_user(
+                request,
+                f"Made version {copy.version} of “{copy.title}” as a draft.",
+                messages.SUCCESS,
+            )
+
+    @admin.action(description="Archive selected lessons")
+    def archive(self, request, queryset):
+        for lesson in queryset:
+            lesson_archive(lesson=lesson)
+        self.message_user(request, f"Archived {queryset.count()} lesson(s).", messages.SUCCESS)
+
+    def has_change_permission(self, request, obj=None):
+        # The change list must stay reachable for actions on published lessons.
+        if obj is None:
+            return super(DraftOnlyMixin, self).has_change_permission(request, obj)
+        return super().has_change_permission(request, obj)
+
+
+@admin.register(Module)
+class ModuleAdmin(DraftOnlyMixin, admin.ModelAdmin):
+    list_display = ["title", "lesson", "position", "kind"]
+    list_filter = ["kind", "lesson__status"]
+    search_fields = ["title", "body", "lesson__title"]
+    list_select_related = ["lesson"]
+    inlines = [ExcerptInline, QuestionInline, SourcedFactInline]
+
+
+@admin.register(Excerpt)
+class ExcerptAdmin(DraftOnlyMixin, admin.ModelAdmin):
+    form = ExcerptForm
+    list_display = ["speaker", "speaker_role", "short_text", "module", "document"]
+    list_filter = ["speaker_role", "document", "module__lesson"]
+    search_fields = ["text", "speaker", "source_kind"]
+    list_select_related = ["module__lesson", "document"]
+    readonly_fields = ["start", "end", "source_in_context"]
+    fields = [
+        "module",
+        "position",
+        "document",
+        "text",
+        "speaker",
+        "speaker_role",
+        "date_text",
+        "source_kind",
+        "context",
+        "start",
+        "end",
+        "source_in_context",
+    ]
+
+    @admin.display(description="Text")
+    def short_text(self, obj):
+        return obj.text[:80]
+
+    @admin.display(description="In its document")
+    def source_in_context(self, obj):
+        return in_context(obj)
+
+
+@admin.register(Question)
+class QuestionAdmin(DraftOnlyMixin, admin.ModelAdmin):
+    list_display = ["text", "skill", "module"]
+    list_filter = ["skill", "module__kind", "module__lesson"]
+    search_fields = ["text"]
+    list_select_related = ["module__lesson"]
+
+
+class LevelInline(admin.TabularInline):
+    model = Level
+    extra = 0
+    fields = ["position", "title", "points", "description"]
+
+
+class CriterionInline(admin.StackedInline):
+    model = Criterion
+    extra = 0
+    fields = ["position", "title", "skill", "description"]
+    show_change_link = True
+
+
+@admin.register(Rubric)
+class RubricAdmin(admin.ModelAdmin):
+    list_display = ["title", "created_at"]
+    search_fields = ["title", "criteria__title"]
+    inlines = [CriterionInline]
+
+
+@admin.register(Criterion)
+class CriterionAdmin(admin.ModelAdmin):
+    list_display = ["title", "rubric", "position", "skill"]
+    list_filter = ["skill"]
+    search_fields = ["title", "rubric__title"]
+    inlines = [LevelInline]
+
+
+class ReferenceInline(admin.TabularInline):
+    model = Reference
+    extra = 0
+    fields = ["author", "year", "pages", "paragraph"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """A file field taking several files; cleans to a list."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".txt,text/plain"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, (list, tuple)):
+            return [single(item, initial) for item in data] or single(None, initial)
+        return [single(data, initial)]
+
+
+class ImportForm(forms.Form):
+    files = MultipleFileField(
+        label="Source documents",
+        help_text="Plain-text files (MediaWiki wikitext or text copied from a web page), "
+        "UTF-8, at most 2 MB each.",
+        error_messages={"required": "Choose at least one document to import."},
+    )
+
+
+@admin.register(SourceDocument)
+class SourceDocumentAdmin(admin.ModelAdmin):
+    list_display = ["title", "shape", "origin", "imported_at"]
+    list_filter = ["shape", "imported_at"]
+    search_fields = ["title", "origin", "content_hash", "cleaned_text"]
+    readonly_fields = [
+        "content_hash",
+        "shape",
+        "imported_at",
+        "imported_by",
+        "report",
+        "cleaned_text",
+        "raw_text",
+    ]
+    fields = ["title", "origin", *readonly_fields]
+    inlines = [ReferenceInline]
+    change_list_template = "admin/lessons/sourcedocument/change_list.html"
+
+    def get_urls(self):
+        custom = [
+            path(
+                "import/",
+                self.admin_site.admin_view(self.import_view),
+                name="lessons_sourcedocument_import",
+            )
+        ]
+        return custom + super().get_urls()
+
+    def import_view(self, request):
+        if not self.has_add_permission(request):
+            return redirect("admin:index")
+        form = ImportForm(request.POST or None, request.FILES or None)
+        problems: list[str] = []
+        if request.method == "POST" and form.is_valid():
+            uploads = form.cleaned_data["files"]
+            too_big = [f.name for f in uploads if f.size > builder.MAX_UPLOAD_BYTES]
+            if too_big:
+                problems = [f"{name} is larger than 2 MB." for name in too_big]
+            else:
+                try:
+                    outcome = documents_import(
+                        files=[(f.name, f.read()) for f in uploads], user=request.user
+                    )
+                except ImportRefused as refused:
+                    problems = refused.problems
+                else:
+                    for line in outcome.report:
+                        self.message_user(request, line, messages.INFO)
+                    self.message_user(
+                        request,
+                        f"Imported {len(outcome.documents)} document(s); the draft lesson "
+                        f"“{outcome.lesson.title}” is ready to edit.",
+                        messages.SUCCESS,
+                    )
+                    return redirect("admin:lessons_lesson_change", outcome.lesson.pk)
+        ctx = {
+            **self.admin_site.each_context(request),
+            "title": "Import source documents",
+            "form": form,
+            "problems": problems,
+            "opts": self.model._meta,
+        }
+        return render(
+            request,
+            "admin/lessons/sourcedocument/import.html",
+            ctx,
+            status=400 if problems or form.errors else 200,
+        )
