@@ -1,13 +1,11 @@
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count
-from django.shortcuts import redirect, render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
-from . import builder
-from .importing import ImportRefused, documents_import
 from .models import (
     Criterion,
     Excerpt,
@@ -15,10 +13,8 @@ from .models import (
     Level,
     Module,
     Question,
-    Reference,
     Rubric,
     SourcedFact,
-    SourceDocument,
 )
 from .passages import paragraphs_with_mark
 from .services import PublishRefused, lesson_archive, lesson_new_version, lesson_publish
@@ -147,8 +143,24 @@ class SourcedFactInline(DraftOnlyInlineMixin, admin.TabularInline):
     fields = ["kind", "position", "label", "year", "month", "text", "document", "start", "end"]
 
 
+class ModuleInlineForm(forms.ModelForm):
+    class Meta:
+        model = Module
+        fields = ["position", "kind", "title", "points", "rubric"]
+
+    def validate_constraints(self):
+        # Positions are checked across the whole formset instead: a swap is legal even
+        # though each new position belongs to another row until the save.
+        exclude = self._get_validation_exclusions() | {"position"}
+        try:
+            self.instance.validate_constraints(exclude=exclude)
+        except ValidationError as error:
+            self._update_errors(error)
+
+
 class ModuleInline(DraftOnlyInlineMixin, admin.TabularInline):
     model = Module
+    form = ModuleInlineForm
     extra = 0
     fields = ["position", "kind", "title", "points", "rubric"]
     show_change_link = True
@@ -312,109 +324,5 @@ class CriterionAdmin(admin.ModelAdmin):
     inlines = [LevelInline]
 
 
-class ReferenceInline(admin.TabularInline):
-    model = Reference
-    extra = 0
-    fields = ["author", "year", "pages", "paragraph"]
-    readonly_fields = fields
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """A file field taking several files; cleans to a list."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".txt,text/plain"}))
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        single = super().clean
-        if isinstance(data, (list, tuple)):
-            return [single(item, initial) for item in data] or single(None, initial)
-        return [single(data, initial)]
-
-
-class ImportForm(forms.Form):
-    files = MultipleFileField(
-        label="Source documents",
-        help_text="Plain-text files (MediaWiki wikitext or text copied from a web page), "
-        "UTF-8, at most 2 MB each.",
-        error_messages={"required": "Choose at least one document to import."},
-    )
-
-
-@admin.register(SourceDocument)
-class SourceDocumentAdmin(admin.ModelAdmin):
-    list_display = ["title", "shape", "origin", "imported_at"]
-    list_filter = ["shape", "imported_at"]
-    search_fields = ["title", "origin", "content_hash", "cleaned_text"]
-    readonly_fields = [
-        "content_hash",
-        "shape",
-        "imported_at",
-        "imported_by",
-        "report",
-        "cleaned_text",
-        "raw_text",
-    ]
-    fields = ["title", "origin", *readonly_fields]
-    inlines = [ReferenceInline]
-    change_list_template = "admin/lessons/sourcedocument/change_list.html"
-
-    def get_urls(self):
-        custom = [
-            path(
-                "import/",
-                self.admin_site.admin_view(self.import_view),
-                name="lessons_sourcedocument_import",
-            )
-        ]
-        return custom + super().get_urls()
-
-    def import_view(self, request):
-        if not self.has_add_permission(request):
-            return redirect("admin:index")
-        form = ImportForm(request.POST or None, request.FILES or None)
-        problems: list[str] = []
-        if request.method == "POST" and form.is_valid():
-            uploads = form.cleaned_data["files"]
-            too_big = [f.name for f in uploads if f.size > builder.MAX_UPLOAD_BYTES]
-            if too_big:
-                problems = [f"{name} is larger than 2 MB." for name in too_big]
-            else:
-                try:
-                    outcome = documents_import(
-                        files=[(f.name, f.read()) for f in uploads], user=request.user
-                    )
-                except ImportRefused as refused:
-                    problems = refused.problems
-                else:
-                    for line in outcome.report:
-                        self.message_user(request, line, messages.INFO)
-                    self.message_user(
-                        request,
-                        f"Imported {len(outcome.documents)} document(s); the draft lesson "
-                        f"“{outcome.lesson.title}” is ready to edit.",
-                        messages.SUCCESS,
-                    )
-                    return redirect("admin:lessons_lesson_change", outcome.lesson.pk)
-        ctx = {
-            **self.admin_site.each_context(request),
-            "title": "Import source documents",
-            "form": form,
-            "problems": problems,
-            "opts": self.model._meta,
-        }
-        return render(
-            request,
-            "admin/lessons/sourcedocument/import.html",
-            ctx,
-            status=400 if problems or form.errors else 200,
-        )
+# Source documents and their import live beside this file.
+from . import admin_documents  # noqa: E402, F401

@@ -49,7 +49,8 @@ def _decode_all(files: list[tuple[str, bytes]]) -> list[tuple[str, str]]:
         try:
             decoded.append((name, builder.decode_upload(data=data, name=name)))
         except builder.BuilderError as error:
-            problems.append(f"{name}: {error}")
+            message = str(error)
+            problems.append(message if name in message else f"{name}: {message}")
     if problems:
         raise ImportRefused(problems)
     return decoded

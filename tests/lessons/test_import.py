@@ -1,0 +1,143 @@
+"""Importing documents: one transaction, a report, and bad input refused with nothing written."""
+
+import json
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+
+from lessons.models import Excerpt, Lesson, Module, Question, Reference, SourcedFact, SourceDocument
+from tests.lessons.conftest import WEB_FILE, WIKI_FILE
+
+
+def counts():
+    return tuple(
+        model.objects.count()
+        for model in (SourceDocument, Lesson, Module, Excerpt, Question, Reference, SourcedFact)
+    )
+
+
+def test_the_command_imports_both_documents_into_a_draft_lesson(db, capsys):
+    call_command("import_documents", str(WEB_FILE), str(WIKI_FILE))
+    out = capsys.readouterr().out
+    assert SourceDocument.objects.count() == 2
+    lesson = Lesson.objects.get()
+    assert lesson.status == "draft"
+    kinds = list(lesson.modules.values_list("kind", flat=True))
+    assert kinds[0] == "background" and kinds[-1] == "assignment"
+    assert {"document_study", "corroboration", "discussion"} <= set(kinds)
+    wiki = SourceDocument.objects.get(origin=WIKI_FILE.name)
+    assert wiki.references.count() >= 60
+    assert "{{" not in wiki.cleaned_text
+    for excerpt in Excerpt.objects.select_related("document"):
+        assert excerpt.has_source_span
+    for fact in SourcedFact.objects.select_related("document"):
+        assert fact.document.cleaned_text[fact.start : fact.end]
+    for word in ("paragraphs kept", "dropped", "references", "excerpts", "events", "gap:"):
+        assert word in out
+    assert "states '1936'" in out
+    assert "draft" in out
+
+
+def test_json_writes_the_draft_and_saves_nothing(db, capsys):
+    call_command("import_documents", str(WEB_FILE), str(WIKI_FILE), "--json")
+    draft = json.loads(capsys.readouterr().out)
+    assert draft["is_draft"] is True
+    assert len(draft["documents"]) == 2
+    assert counts() == (0, 0, 0, 0, 0, 0, 0)
+
+
+def test_a_document_already_imported_is_named_and_not_duplicated(db, capsys):
+    call_command("import_documents", str(WIKI_FILE))
+    before = counts()
+    with pytest.raises(CommandError, match="already imported as “The Great Terror”"):
+        call_command("import_documents", str(WEB_FILE), str(WIKI_FILE))
+    assert counts() == before
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "empty"),
+        (b"   \n\n  ", "empty"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00binary", "not a plain-text"),
+        (b"%PDF-1.7\n%\xe2\xe3", "PDF"),
+        (b"caf\xe9 au lait, a perfectly normal sentence in Latin-1.", "UTF-8"),
+        (b"[[File:x.jpg|thumb]] {{sfn|A|2001|p=1}}", "no paragraphs"),
+    ],
+)
+def test_bad_files_are_refused_with_a_message_and_nothing_written(db, tmp_path, content, message):
+    path = tmp_path / "bad.txt"
+    path.write_bytes(content)
+    with pytest.raises(CommandError) as raised:
+        call_command("import_documents", str(path), str(WIKI_FILE))
+    assert message.lower() in str(raised.value).lower()
+    assert counts() == (0, 0, 0, 0, 0, 0, 0)
+
+
+def test_a_file_over_2_mb_is_refused(db, tmp_path):
+    path = tmp_path / "huge.txt"
+    path.write_text("A sentence about history. " * 90_000)
+    with pytest.raises(CommandError, match="larger than 2 MB"):
+        call_command("import_documents", str(path))
+    assert counts() == (0, 0, 0, 0, 0, 0, 0)
+
+
+def test_a_missing_path_is_refused(db):
+    with pytest.raises(CommandError, match="is not a file"):
+        call_command("import_documents", "/no/such/file.txt")
+
+
+IMPORT = reverse("admin:lessons_sourcedocument_import")
+
+
+def upload(client, *files):
+    return client.post(
+        IMPORT, {"files": [SimpleUploadedFile(name, data, "text/plain") for name, data in files]}
+    )
+
+
+def test_an_admin_uploads_documents_and_gets_a_draft_lesson(client, admin_user):
+    client.force_login(admin_user)
+    assert client.get(IMPORT).status_code == 200
+    response = upload(
+        client, (WEB_FILE.name, WEB_FILE.read_bytes()), (WIKI_FILE.name, WIKI_FILE.read_bytes())
+    )
+    lesson = Lesson.objects.get()
+    assert response.status_code == 302
+    assert response.url == reverse("admin:lessons_lesson_change", args=[lesson.pk])
+    assert SourceDocument.objects.count() == 2
+    assert lesson.status == "draft"
+
+
+@pytest.mark.parametrize(
+    ("files", "message"),
+    [
+        ([("empty.txt", b"")], "The submitted file is empty"),
+        ([("pic.txt", b"\x89PNG\r\n\x1a\n\x00\x00")], "not a plain-text"),
+        ([("big.txt", b"x" * (2 * 1024 * 1024 + 1))], "larger than 2 MB"),
+    ],
+)
+def test_admin_upload_refuses_bad_files_and_writes_nothing(client, admin_user, files, message):
+    client.force_login(admin_user)
+    response = upload(client, *files)
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert counts() == (0, 0, 0, 0, 0, 0, 0)
+
+
+def test_admin_upload_names_a_document_already_imported(client, admin_user):
+    client.force_login(admin_user)
+    upload(client, (WIKI_FILE.name, WIKI_FILE.read_bytes()))
+    before = counts()
+    response = upload(client, ("copy.txt", WIKI_FILE.read_bytes()))
+    assert "already imported as “The Great Terror”" in response.content.decode()
+    assert counts() == before
+
+
+def test_teachers_cannot_reach_the_import(client, teacher):
+    client.force_login(teacher)
+    response = upload(client, (WIKI_FILE.name, WIKI_FILE.read_bytes()))
+    assert response.status_code == 302
+    assert counts() == (0, 0, 0, 0, 0, 0, 0)

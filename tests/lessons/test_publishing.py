@@ -1,0 +1,335 @@
+"""Publishing rules, read-only published lessons, new versions, and who may read lessons."""
+
+import pytest
+from django.urls import reverse
+
+from lessons.models import Excerpt, Lesson, Module, Question
+from lessons.services import PublishRefused, lesson_new_version, lesson_publish
+
+
+def test_a_complete_draft_publishes(draft_lesson):
+    lesson_publish(lesson=draft_lesson)
+    draft_lesson.refresh_from_db()
+    assert draft_lesson.status == "published"
+    assert draft_lesson.published_at is not None
+
+
+def refused(lesson, *messages):
+    with pytest.raises(PublishRefused) as raised:
+        lesson_publish(lesson=lesson)
+    text = " ".join(raised.value.problems)
+    for message in messages:
+        assert message in text
+    lesson.refresh_from_db()
+    assert lesson.status == "draft"
+
+
+def test_a_lesson_without_modules_is_refused(db):
+    refused(Lesson.objects.create(title="Empty", central_question="?"), "“Empty” has no modules")
+
+
+def test_an_excerpt_without_a_source_span_is_refused_and_named(draft_lesson):
+    Excerpt.objects.filter(module__lesson=draft_lesson).update(start=None, end=None)
+    refused(draft_lesson, "Module 2 “Study”", "has no source span")
+
+
+def test_an_excerpt_whose_words_no_longer_match_its_span_is_refused(draft_lesson):
+    Excerpt.objects.filter(module__lesson=draft_lesson).update(text="Words the document never had.")
+    refused(draft_lesson, "has no source span")
+
+
+def test_an_assignment_without_a_rubric_is_refused_and_named(draft_lesson):
+    Module.objects.filter(lesson=draft_lesson, kind="assignment").update(rubric=None)
+    refused(draft_lesson, "Module 3 “Write” is a written assignment without a rubric")
+
+
+def test_every_problem_is_reported_at_once(draft_lesson):
+    Excerpt.objects.filter(module__lesson=draft_lesson).update(start=None, end=None)
+    Module.objects.filter(lesson=draft_lesson, kind="assignment").update(rubric=None)
+    refused(draft_lesson, "no source span", "without a rubric")
+
+
+def test_a_published_lesson_cannot_be_published_again(published_lesson):
+    with pytest.raises(PublishRefused, match="not a draft"):
+        lesson_publish(lesson=published_lesson)
+
+
+def test_new_version_copies_into_a_draft_and_leaves_the_original(published_lesson):
+    copy = lesson_new_version(lesson=published_lesson)
+    assert copy.pk != published_lesson.pk
+    assert (copy.status, copy.version, copy.previous_version) == ("draft", 2, published_lesson)
+    assert copy.modules.count() == published_lesson.modules.count() == 3
+    new_excerpt = Excerpt.objects.get(module__lesson=copy)
+    assert new_excerpt.has_source_span
+    question = Question.objects.get(module__lesson=copy)
+    assert question.excerpt == new_excerpt
+    old_rubric = published_lesson.modules.get(kind="assignment").rubric
+    new_rubric = copy.modules.get(kind="assignment").rubric
+    assert new_rubric.pk != old_rubric.pk
+    assert new_rubric.criteria.count() == 4 and new_rubric.max_points == 16
+    # Editing the copy leaves the published lesson as it was.
+    Question.objects.filter(module__lesson=copy).update(text="Changed")
+    assert Question.objects.get(module__lesson=published_lesson).text == "Who is speaking?"
+    lesson_publish(lesson=copy)
+
+
+class TestAdminEditing:
+    def test_a_draft_is_editable_in_the_admin(self, client, admin_user, draft_lesson):
+        client.force_login(admin_user)
+        url = reverse("admin:lessons_lesson_change", args=[draft_lesson.pk])
+        assert 'name="title"' in client.get(url).content.decode()
+
+    def test_a_published_lesson_is_read_only_in_the_admin(
+        self, client, admin_user, published_lesson
+    ):
+        client.force_login(admin_user)
+        url = reverse("admin:lessons_lesson_change", args=[published_lesson.pk])
+        assert 'name="title"' not in client.get(url).content.decode()
+        response = client.post(url, {"title": "Hacked", "central_question": "?"})
+        assert response.status_code == 403
+        published_lesson.refresh_from_db()
+        assert published_lesson.title == "The Bridge"
+
+    def test_a_published_lessons_excerpt_is_read_only(self, client, admin_user, published_lesson):
+        client.force_login(admin_user)
+        excerpt = Excerpt.objects.get(module__lesson=published_lesson)
+        url = reverse("admin:lessons_excerpt_change", args=[excerpt.pk])
+        response = client.post(url, {"speaker": "Someone else"})
+        assert response.status_code == 403
+        excerpt.refresh_from_db()
+        assert excerpt.speaker == "Its leader"
+
+    def test_re_attributing_an_excerpt_keeps_its_span(self, client, admin_user, draft_lesson):
+        client.force_login(admin_user)
+        excerpt = Excerpt.objects.get(module__lesson=draft_lesson)
+        url = reverse("admin:lessons_excerpt_change", args=[excerpt.pk])
+        page = client.get(url).content.decode()
+        assert "<mark>We shall build the bridge this year.</mark>" in page
+        data = {
+            "module": excerpt.module_id,
+            "position": 0,
+            "document": excerpt.document_id,
+            "text": "We shall build the bridge",
+            "speaker": "The council leader",
+            "speaker_role": "participant",
+            "date_text": "May 1901",
+            "source_kind": "minutes",
+            "context": "",
+        }
+        assert client.post(url, data).status_code == 302
+        excerpt.refresh_from_db()
+        assert excerpt.speaker == "The council leader"
+        assert excerpt.has_source_span
+
+    def test_excerpt_words_not_in_the_document_are_refused(self, client, admin_user, draft_lesson):
+        client.force_login(admin_user)
+        excerpt = Excerpt.objects.get(module__lesson=draft_lesson)
+        url = reverse("admin:lessons_excerpt_change", args=[excerpt.pk])
+        data = {
+            "module": excerpt.module_id,
+            "position": 0,
+            "document": excerpt.document_id,
+            "text": "Invented words",
+            "speaker": "X",
+            "speaker_role": "participant",
+            "date_text": "",
+            "source_kind": "",
+            "context": "",
+        }
+        response = client.post(url, data)
+        assert response.status_code == 200
+        assert "not in the document" in response.content.decode()
+        excerpt.refresh_from_db()
+        assert excerpt.text == "We shall build the bridge this year."
+
+    def test_modules_can_swap_places(self, client, admin_user, draft_lesson):
+        client.force_login(admin_user)
+        url = reverse("admin:lessons_lesson_change", args=[draft_lesson.pk])
+        modules = list(draft_lesson.modules.order_by("position"))
+        data = {
+            "title": draft_lesson.title,
+            "slug": "",
+            "central_question": "Why build it?",
+            "summary": "",
+            "grade_band": "",
+            "estimated_minutes": 90,
+            "modules-TOTAL_FORMS": 3,
+            "modules-INITIAL_FORMS": 3,
+            "modules-MIN_NUM_FORMS": 0,
+            "modules-MAX_NUM_FORMS": 1000,
+        }
+        new_positions = {modules[0].pk: 2, modules[1].pk: 1, modules[2].pk: 3}
+        for index, module in enumerate(modules):
+            data.update(
+                {
+                    f"modules-{index}-id": module.pk,
+                    f"modules-{index}-lesson": draft_lesson.pk,
+                    f"modules-{index}-position": new_positions[module.pk],
+                    f"modules-{index}-kind": module.kind,
+                    f"modules-{index}-title": module.title,
+                    f"modules-{index}-points": module.points,
+                    f"modules-{index}-rubric": module.rubric_id or "",
+                }
+            )
+        response = client.post(url, data)
+        assert response.status_code == 302
+        assert list(draft_lesson.modules.order_by("position").values_list("title", flat=True)) == [
+            "Study",
+            "Background",
+            "Write",
+        ]
+
+    def test_publish_action_reports_problems(self, client, admin_user, db):
+        empty = Lesson.objects.create(title="Empty", central_question="?")
+        client.force_login(admin_user)
+        response = client.post(
+            reverse("admin:lessons_lesson_changelist"),
+            {"action": "publish", "_selected_action": [empty.pk]},
+            follow=True,
+        )
+        assert "Not published: “Empty” has no modules" in response.content.decode()
+        empty.refresh_from_db()
+        assert empty.status == "draft"
+
+    def test_new_version_action(self, client, admin_user, published_lesson):
+        client.force_login(admin_user)
+        client.post(
+            reverse("admin:lessons_lesson_changelist"),
+            {"action": "new_version", "_selected_action": [published_lesson.pk]},
+        )
+        assert Lesson.objects.filter(previous_version=published_lesson, status="draft").exists()
+
+
+class TestReading:
+    def test_teachers_read_published_lessons_but_not_drafts(
+        self, client, teacher, published_lesson
+    ):
+        draft = Lesson.objects.create(title="Secret draft", central_question="?")
+        client.force_login(teacher)
+        listing = client.get(reverse("lessons:lesson-list")).content.decode()
+        assert "The Bridge" in listing and "Secret draft" not in listing
+        assert (
+            client.get(reverse("lessons:lesson-detail", args=[published_lesson.pk])).status_code
+            == 200
+        )
+        assert client.get(reverse("lessons:lesson-detail", args=[draft.pk])).status_code == 404
+        assert client.get(reverse("lessons:lesson-preview", args=[draft.pk, 1])).status_code == 404
+
+    def test_teachers_cannot_edit_lessons(self, client, teacher, published_lesson):
+        client.force_login(teacher)
+        url = reverse("admin:lessons_lesson_change", args=[published_lesson.pk])
+        assert client.get(url).status_code == 302
+
+    def test_admins_preview_drafts_as_a_student_would_see_them(
+        self, client, admin_user, draft_lesson
+    ):
+        client.force_login(admin_user)
+        page = client.get(
+            reverse("lessons:lesson-preview", args=[draft_lesson.pk, 2])
+        ).content.decode()
+        assert "We shall build the bridge this year." in page
+        assert "Its leader" in page and "May 1901" in page
+        assert "Skill: Sourcing" in page
+        assert ">Previous</a>" in page and ">Next</a>" in page
+        assert "?excerpt=" in page
+
+    def test_students_get_403_for_the_catalogue_and_404_for_a_lesson(
+        self, client, student, published_lesson
+    ):
+        client.force_login(student)
+        assert client.get(reverse("lessons:lesson-list")).status_code == 403
+        assert (
+            client.get(reverse("lessons:lesson-detail", args=[published_lesson.pk])).status_code
+            == 403
+        )
+
+    def test_anonymous_visitors_are_sent_to_log_in(self, client, published_lesson):
+        for url in (
+            reverse("lessons:lesson-list"),
+            reverse("lessons:lesson-detail", args=[published_lesson.pk]),
+            reverse("lessons:document-detail", args=[published_lesson.documents.get().pk]),
+        ):
+            assert client.get(url).url.startswith(reverse("accounts:login"))
+
+    def test_wrong_method(self, client, teacher, published_lesson):
+        client.force_login(teacher)
+        assert client.post(reverse("lessons:lesson-list")).status_code == 405
+        assert (
+            client.post(reverse("lessons:lesson-detail", args=[published_lesson.pk])).status_code
+            == 405
+        )
+
+    def test_a_missing_module_position_is_404(self, client, teacher, published_lesson):
+        client.force_login(teacher)
+        assert (
+            client.get(
+                reverse("lessons:lesson-preview", args=[published_lesson.pk, 99])
+            ).status_code
+            == 404
+        )
+
+
+class TestSourceInContext:
+    def test_the_excerpt_is_highlighted_in_its_document(self, client, teacher, published_lesson):
+        excerpt = Excerpt.objects.get(module__lesson=published_lesson)
+        client.force_login(teacher)
+        url = reverse("lessons:document-detail", args=[excerpt.document_id])
+        page = client.get(url, {"excerpt": excerpt.pk}).content.decode()
+        assert '<mark id="passage">We shall build the bridge this year.</mark>' in page
+
+    def test_a_document_only_in_a_draft_is_hidden_from_teachers(
+        self, client, teacher, draft_lesson
+    ):
+        client.force_login(teacher)
+        url = reverse("lessons:document-detail", args=[draft_lesson.documents.get().pk])
+        assert client.get(url).status_code == 404
+
+    def test_a_bad_excerpt_parameter_is_404(self, client, teacher, published_lesson):
+        client.force_login(teacher)
+        url = reverse("lessons:document-detail", args=[published_lesson.documents.get().pk])
+        assert client.get(url, {"excerpt": "abc"}).status_code == 404
+        assert client.get(url, {"excerpt": "999999"}).status_code == 404
+
+    def test_students_cannot_read_documents_outside_their_lessons(
+        self, client, student, published_lesson
+    ):
+        client.force_login(student)
+        url = reverse("lessons:document-detail", args=[published_lesson.documents.get().pk])
+        assert client.get(url).status_code == 404
+
+
+def test_two_modules_in_one_place_are_refused(client, admin_user, draft_lesson):
+    client.force_login(admin_user)
+    url = reverse("admin:lessons_lesson_change", args=[draft_lesson.pk])
+    modules = list(draft_lesson.modules.order_by("position"))
+    data = {
+        "title": draft_lesson.title,
+        "slug": "",
+        "central_question": "Why build it?",
+        "summary": "",
+        "grade_band": "",
+        "estimated_minutes": 90,
+        "modules-TOTAL_FORMS": 3,
+        "modules-INITIAL_FORMS": 3,
+        "modules-MIN_NUM_FORMS": 0,
+        "modules-MAX_NUM_FORMS": 1000,
+    }
+    for index, module in enumerate(modules):
+        data.update(
+            {
+                f"modules-{index}-id": module.pk,
+                f"modules-{index}-lesson": draft_lesson.pk,
+                f"modules-{index}-position": 1,
+                f"modules-{index}-kind": module.kind,
+                f"modules-{index}-title": module.title,
+                f"modules-{index}-points": module.points,
+                f"modules-{index}-rubric": module.rubric_id or "",
+            }
+        )
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert list(draft_lesson.modules.order_by("position").values_list("position", flat=True)) == [
+        1,
+        2,
+        3,
+    ]
