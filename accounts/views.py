@@ -5,6 +5,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from coursework.forms import AssignForm
+from coursework.selectors import class_assignments, student_lesson_rows
+
 from . import services
 from .access import (
     classroom_for_teacher,
@@ -44,6 +47,7 @@ def home(request):
     ctx = {
         "classrooms": classrooms.prefetch_related("teachers"),
         "join_form": JoinForm(),
+        "lesson_rows": student_lesson_rows(request.user),
     }
     return render(request, "accounts/home_student.html", ctx)
 
@@ -62,7 +66,7 @@ def class_create(request):
     return render(request, "accounts/class_create.html", {"form": form})
 
 
-def _class_page(request, classroom, *, status: int = 200, **extra):
+def class_page(request, classroom, *, status: int = 200, **extra):
     """The class page, with any bound form or roster outcome passed in `extra`."""
     enrollments = (
         Enrollment.objects.active()
@@ -77,6 +81,8 @@ def _class_page(request, classroom, *, status: int = 200, **extra):
         "rename_form": ClassNameForm(initial={"name": classroom.name}),
         "coteacher_form": CoTeacherForm(),
         "roster_form": RosterForm(),
+        "assign_form": AssignForm(),
+        "assignments": class_assignments(classroom),
         **extra,
     }
     return render(request, "accounts/class_detail.html", ctx, status=status)
@@ -85,7 +91,7 @@ def _class_page(request, classroom, *, status: int = 200, **extra):
 @require_GET
 @login_required
 def class_detail(request, pk: int):
-    return _class_page(request, classroom_for_teacher(request.user, pk))
+    return class_page(request, classroom_for_teacher(request.user, pk))
 
 
 @require_POST
@@ -94,7 +100,7 @@ def class_rename(request, pk: int):
     classroom = classroom_for_teacher(request.user, pk)
     form = ClassNameForm(request.POST)
     if not form.is_valid():
-        return _class_page(request, classroom, status=400, rename_form=form)
+        return class_page(request, classroom, status=400, rename_form=form)
     services.class_rename(classroom=classroom, name=form.cleaned_data["name"])
     messages.success(request, f"Renamed the class to {classroom.name}.")
     return redirect(classroom)
@@ -149,7 +155,7 @@ def class_coteacher_add(request, pk: int):
         else:
             messages.success(request, f"{teacher.display_name} now teaches {classroom.name}.")
             return redirect(classroom)
-    return _class_page(request, classroom, status=400, coteacher_form=form)
+    return class_page(request, classroom, status=400, coteacher_form=form)
 
 
 @require_POST
@@ -158,18 +164,18 @@ def class_roster_upload(request, pk: int):
     classroom = classroom_for_teacher(request.user, pk)
     form = RosterForm(request.POST, request.FILES)
     if not form.is_valid():
-        return _class_page(request, classroom, status=400, roster_form=form)
+        return class_page(request, classroom, status=400, roster_form=form)
     try:
         outcome = services.roster_import(
             classroom=classroom, teacher=request.user, data=form.cleaned_data["roster"].read()
         )
     except RosterError as error:
-        return _class_page(request, classroom, status=400, roster_error=str(error))
+        return class_page(request, classroom, status=400, roster_error=str(error))
     if outcome.check.problems:
-        return _class_page(request, classroom, status=400, roster_outcome=outcome)
+        return class_page(request, classroom, status=400, roster_outcome=outcome)
     messages.success(request, f"Added {len(outcome.added)} students to {classroom.name}.")
     # Rendered, not redirected: new accounts' first passwords are shown this once.
-    return _class_page(request, classroom, roster_outcome=outcome)
+    return class_page(request, classroom, roster_outcome=outcome)
 
 
 @require_POST

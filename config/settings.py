@@ -110,6 +110,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "accounts",
     "lessons",
+    "coursework",
 ]
 
 MIDDLEWARE = [

@@ -4,7 +4,7 @@
 |--------------------|-------|--------------------|-------------------------------|
 | lesson catalogue   | yes   | yes                | 403 (their lessons come through their classes) |
 | lesson, preview    | any   | published only     | 404                           |
-| source document    | any   | in a published lesson | 404                        |
+| source document    | any   | in a published lesson | in an open assignment      |
 """
 
 from django.core.exceptions import PermissionDenied
@@ -38,8 +38,16 @@ def lesson_for_reader(user: User, pk: int) -> Lesson:
 
 
 def documents_visible_to(user: User) -> QuerySet[SourceDocument]:
+    """Staff: all; teachers: those of published lessons; students: those of open assignments."""
     if user.is_staff:
         return SourceDocument.objects.all()
+    if user.is_student:
+        from coursework.access import assignments_for_student, open_assignment_filter
+
+        open_lessons = assignments_for_student(user).filter(open_assignment_filter())
+        return SourceDocument.objects.filter(
+            lessons__in=open_lessons.values("lesson_id")
+        ).distinct()
     return SourceDocument.objects.filter(
         lessons__in=lessons_visible_to(user).values("pk")
     ).distinct()

@@ -1,0 +1,93 @@
+"""Who may reach which assignment and whose work.
+
+| object                   | staff | class teacher | student of the class         | others |
+|--------------------------|-------|---------------|------------------------------|--------|
+| assign, change, withdraw | yes   | yes           | 403                          | 404    |
+| lesson player (work)     | 403   | 403           | yes once open; 403 before    | 404    |
+| a student's work         | yes   | yes           | own only; a classmate's 404  | 404    |
+
+An archived class's lessons stay readable to its students but take no new work.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from accounts.access import is_class_teacher
+from accounts.models import Enrollment, User
+
+from .models import Assignment
+
+
+def _get(pk: int) -> Assignment:
+    try:
+        return Assignment.objects.active().select_related("classroom", "lesson").get(pk=pk)
+    except Assignment.DoesNotExist:
+        raise Http404("No such assignment") from None
+
+
+def _is_student_of(user: User, assignment: Assignment) -> bool:
+    return (
+        Enrollment.objects.active()
+        .filter(classroom_id=assignment.classroom_id, student=user)
+        .exists()
+    )
+
+
+def assignments_for_student(user: User) -> QuerySet[Assignment]:
+    """Active assignments in the classes a student is in, open or not yet open."""
+    return Assignment.objects.active().filter(
+        classroom__enrollments__student=user, classroom__enrollments__removed_at__isnull=True
+    )
+
+
+def assignment_for_teacher(user: User, pk: int) -> Assignment:
+    """An assignment its class's teacher (or staff) manages; 403 for its students, else 404."""
+    assignment = _get(pk)
+    if is_class_teacher(user, assignment.classroom):
+        return assignment
+    if _is_student_of(user, assignment):
+        raise PermissionDenied("Only the class's teachers can change this assignment.")
+    raise Http404("No such assignment")
+
+
+def assignment_for_student(user: User, pk: int) -> Assignment:
+    """An open assignment of the student's own class; 403 before it opens or for teachers."""
+    assignment = _get(pk)
+    if _is_student_of(user, assignment):
+        if assignment.opens_at and assignment.opens_at > timezone.now():
+            raise PermissionDenied(
+                f"This lesson opens on {timezone.localtime(assignment.opens_at):%A %d %B at %H:%M}."
+            )
+        return assignment
+    if is_class_teacher(user, assignment.classroom):
+        raise PermissionDenied("Teachers see students' work from the class page.")
+    raise Http404("No such assignment")
+
+
+def accepts_work(assignment: Assignment) -> bool:
+    """False once the class is archived: its lessons stay readable but take no new work."""
+    return not assignment.classroom.archived
+
+
+def require_work_allowed(assignment: Assignment) -> None:
+    if not accepts_work(assignment):
+        raise PermissionDenied(
+            "This class is archived: its lessons can be read but take no new work."
+        )
+
+
+def student_for_teacher(assignment: Assignment, student_pk: int) -> User:
+    """A student of the assignment's class (current or removed, whose work is kept)."""
+    student = User.objects.filter(
+        pk=student_pk, enrollments__classroom_id=assignment.classroom_id
+    ).first()
+    if student is None:
+        raise Http404("No such student in this class")
+    return student
+
+
+def open_assignment_filter() -> Q:
+    now = timezone.now()
+    return Q(opens_at__isnull=True) | Q(opens_at__lte=now)

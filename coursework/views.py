@@ -1,0 +1,418 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts.access import classroom_for_teacher
+from accounts.views import class_page
+from lessons.models import Module
+from lessons.views import module_content
+
+from . import services
+from .access import (
+    accepts_work,
+    assignment_for_student,
+    assignment_for_teacher,
+    require_work_allowed,
+    student_for_teacher,
+)
+from .forms import AssignForm, AssignmentDatesForm, DraftForm, PostForm
+from .models import Answer, Post, Submission
+from .selectors import module_states
+
+
+def _errors_into(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            for item in errors:
+                form.add_error(field if field in form.fields else None, item)
+    else:
+        for message in error.messages:
+            form.add_error(None, message)
+
+
+@require_POST
+@login_required
+def assignment_create(request, pk: int):
+    classroom = classroom_for_teacher(request.user, pk)
+    form = AssignForm(request.POST)
+    if form.is_valid():
+        try:
+            assignment = services.assignment_create(
+                classroom=classroom,
+                lesson=form.cleaned_data["lesson"],
+                teacher=request.user,
+                opens_at=form.cleaned_data["opens_at"],
+                due_at=form.cleaned_data["due_at"],
+            )
+        except ValidationError as error:
+            _errors_into(form, error)
+        else:
+            messages.success(request, f"Assigned “{assignment.lesson.title}” to {classroom.name}.")
+            return redirect(classroom)
+    return class_page(request, classroom, status=400, assign_form=form)
+
+
+@require_POST
+@login_required
+def assignment_update(request, pk: int):
+    assignment = assignment_for_teacher(request.user, pk)
+    form = AssignmentDatesForm(request.POST)
+    if form.is_valid():
+        try:
+            services.assignment_update_dates(
+                assignment=assignment,
+                opens_at=form.cleaned_data["opens_at"],
+                due_at=form.cleaned_data["due_at"],
+            )
+        except ValidationError as error:
+            _errors_into(form, error)
+        else:
+            messages.success(request, f"Changed the dates of “{assignment.lesson.title}”.")
+            return redirect(assignment.classroom)
+    for message in [e for errors in form.errors.values() for e in errors]:
+        messages.error(request, f"Dates not changed: {message}")
+    return redirect(assignment.classroom)
+
+
+@require_POST
+@login_required
+def assignment_withdraw(request, pk: int):
+    assignment = assignment_for_teacher(request.user, pk)
+    services.assignment_withdraw(assignment=assignment)
+    messages.success(
+        request, f"Withdrew “{assignment.lesson.title}”. Students' work on it is kept."
+    )
+    return redirect(assignment.classroom)
+
+
+def _module_at(assignment, position: int) -> Module:
+    module = assignment.lesson.modules.filter(position=position).first()
+    if module is None:
+        raise Http404("No such module")
+    return module
+
+
+@require_GET
+@login_required
+def player_resume(request, pk: int):
+    """Open the lesson where the student stopped, or at its first module."""
+    assignment = assignment_for_student(request.user, pk)
+    visit = assignment.visits.filter(student=request.user).select_related("module").first()
+    if visit is not None:
+        position = visit.module.position
+    else:
+        first = assignment.lesson.modules.order_by("position").first()
+        if first is None:
+            raise Http404("This lesson has no modules")
+        position = first.position
+    return redirect("coursework:player-module", pk=assignment.pk, position=position)
+
+
+def _player_context(request, assignment, module, **extra):
+    student = request.user
+    modules = list(assignment.lesson.modules.only("pk", "position", "title", "kind", "lesson_id"))
+    states = module_states(assignment, student)
+    index = next(i for i, m in enumerate(modules) if m.pk == module.pk)
+    for item in modules:
+        item.progress = states.get(item.pk)
+    complete = sum(1 for p in states.values() if p.state == "complete")
+    ctx = {
+        "assignment": assignment,
+        "lesson": assignment.lesson,
+        "modules": modules,
+        "module": module_content(module),
+        "previous": modules[index - 1] if index > 0 else None,
+        "next": modules[index + 1] if index + 1 < len(modules) else None,
+        "step": index + 1,
+        "percent": round(100 * complete / len(modules)) if modules else 0,
+        "complete_count": complete,
+        "accepts_work": accepts_work(assignment),
+    }
+    if module.kind in {Module.Kind.DOCUMENT_STUDY, Module.Kind.CORROBORATION}:
+        ctx["answers"] = {
+            a.question_id: a.text
+            for a in Answer.objects.filter(
+                assignment=assignment, student=student, question__module=module
+            )
+        }
+    if module.kind == Module.Kind.DISCUSSION:
+        ctx.update(_discussion_context(assignment, module, student))
+    if module.kind == Module.Kind.ASSIGNMENT:
+        submission = services.submission_for(assignment=assignment, student=student, module=module)
+        ctx["submission"] = submission
+        ctx["versions"] = list(submission.versions.all())
+        ctx.setdefault(
+            "draft_form",
+            DraftForm(initial={"text": submission.text, "revision": submission.revision}),
+        )
+    ctx.update(extra)
+    return ctx
+
+
+def _discussion_context(assignment, module, student) -> dict:
+    posted = services.has_posted(assignment=assignment, student=student, module=module)
+    posts = []
+    if posted:
+        posts = list(
+            Post.objects.filter(assignment=assignment, module=module, parent__isnull=True)
+            .select_related("author")
+            .prefetch_related("replies__author")
+        )
+    own = [p for p in posts if p.author_id == student.pk]
+    edit_until = timezone.now() - services.POST_EDIT_WINDOW
+    return {
+        "posted": posted,
+        "posts": posts,
+        "own_post_ids": {p.pk for p in own},
+        "editable_ids": {p.pk for p in own if p.created_at > edit_until},
+        "post_form": PostForm(),
+    }
+
+
+@require_GET
+@login_required
+def player_module(request, pk: int, position: int):
+    assignment = assignment_for_student(request.user, pk)
+    module = _module_at(assignment, position)
+    if accepts_work(assignment):
+        services.module_open(assignment=assignment, student=request.user, module=module)
+    return render(request, "coursework/player.html", _player_context(request, assignment, module))
+
+
+def _back(assignment, module):
+    return redirect("coursework:player-module", pk=assignment.pk, position=module.position)
+
+
+@require_POST
+@login_required
+def answers_save(request, pk: int, position: int):
+    assignment = assignment_for_student(request.user, pk)
+    require_work_allowed(assignment)
+    module = _module_at(assignment, position)
+    questions = {q.pk: q for q in module.questions.select_related("module")}
+    saved, problems = 0, []
+    for key, value in request.POST.items():
+        if not key.startswith("answer-"):
+            continue
+        question = questions.get(int(key.removeprefix("answer-")) if key[7:].isdigit() else -1)
+        if question is None:
+            problems.append("One answer was for a question that is not in this module.")
+            continue
+        try:
+            services.answer_save(
+                assignment=assignment, student=request.user, question=question, text=value
+            )
+            saved += 1
+        except ValidationError as error:
+            problems.extend(error.messages)
+    if request.htmx:
+        ctx = {"saved_at": timezone.now(), "problems": problems}
+        return render(
+            request, "coursework/answer_status.html", ctx, status=400 if problems else 200
+        )
+    for problem in problems:
+        messages.error(request, problem)
+    if saved and not problems:
+        messages.success(request, "Your answers are saved.")
+    return _back(assignment, module)
+
+
+@require_POST
+@login_required
+def post_create(request, pk: int, position: int):
+    assignment = assignment_for_student(request.user, pk)
+    require_work_allowed(assignment)
+    module = _module_at(assignment, position)
+    if module.kind != Module.Kind.DISCUSSION:
+        raise Http404("This module has no discussion")
+    parent = None
+    if parent_id := request.POST.get("parent", "").strip():
+        if not parent_id.isdigit():
+            raise Http404("No such post")
+        parent = get_object_or_404(Post, pk=int(parent_id), assignment=assignment, module=module)
+    form = PostForm(request.POST)
+    if form.is_valid():
+        try:
+            services.post_create(
+                assignment=assignment,
+                author=request.user,
+                module=module,
+                text=form.cleaned_data["text"],
+                parent=parent,
+            )
+        except ValidationError as error:
+            form.add_error("text", error.messages[0])
+        else:
+            messages.success(request, "Your reply is posted." if parent else "Your post is shared.")
+            return _back(assignment, module)
+    ctx = _player_context(request, assignment, module, post_form=form)
+    return render(request, "coursework/player.html", ctx, status=400)
+
+
+@require_POST
+@login_required
+def post_edit(request, pk: int, post_pk: int):
+    assignment = assignment_for_student(request.user, pk)
+    require_work_allowed(assignment)
+    post = Post.objects.filter(pk=post_pk, assignment=assignment, author=request.user).first()
+    if post is None:
+        raise Http404("No such post of yours")
+    try:
+        services.post_edit(post=post, author=request.user, text=request.POST.get("text", ""))
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        messages.success(request, "Your post is updated.")
+    return _back(assignment, post.module)
+
+
+def _writing_module(assignment, position):
+    module = _module_at(assignment, position)
+    if module.kind != Module.Kind.ASSIGNMENT:
+        raise Http404("This module has no written work")
+    return module
+
+
+@require_POST
+@login_required
+def draft_save(request, pk: int, position: int):
+    """Save the draft. Scripts get a status fragment; a stale page gets 409 and both texts."""
+    assignment = assignment_for_student(request.user, pk)
+    require_work_allowed(assignment)
+    module = _writing_module(assignment, position)
+    form = DraftForm(request.POST)
+    scripted = request.headers.get("X-Autosave") == "1"
+    if not form.is_valid():
+        message = "; ".join(e for errors in form.errors.values() for e in errors)
+        if scripted:
+            return render(request, "coursework/draft_status.html", {"problem": message}, status=400)
+        messages.error(request, f"Not saved: {message}")
+        return _back(assignment, module)
+    try:
+        submission = services.draft_save(
+            assignment=assignment,
+            student=request.user,
+            module=module,
+            text=form.cleaned_data["text"],
+            revision=form.cleaned_data["revision"],
+        )
+    except services.StaleSave as stale:
+        ctx = {"conflict": stale.submission, "sent_text": stale.sent_text}
+        if scripted:
+            return render(request, "coursework/draft_conflict.html", ctx, status=409)
+        page = _player_context(
+            request,
+            assignment,
+            module,
+            draft_form=DraftForm(
+                initial={"text": stale.submission.text, "revision": stale.submission.revision}
+            ),
+            **ctx,
+        )
+        return render(request, "coursework/player.html", page, status=409)
+    except ValidationError as error:
+        if scripted:
+            return render(
+                request, "coursework/draft_status.html", {"problem": error.messages[0]}, status=400
+            )
+        messages.error(request, error.messages[0])
+        return _back(assignment, module)
+    if scripted:
+        response = render(request, "coursework/draft_status.html", {"submission": submission})
+        response["X-Revision"] = str(submission.revision)
+        return response
+    messages.success(request, f"Draft saved at {timezone.localtime(submission.saved_at):%H:%M}.")
+    return _back(assignment, module)
+
+
+def _submission(request, assignment, module) -> Submission:
+    return services.submission_for(assignment=assignment, student=request.user, module=module)
+
+
+@require_POST
+@login_required
+def submission_submit(request, pk: int, position: int):
+    assignment = assignment_for_student(request.user, pk)
+    require_work_allowed(assignment)
+    module = _writing_module(assignment, position)
+    submission = _submission(request, assignment, module)
+    form = DraftForm(request.POST)
+    if form.is_valid():
+        # The text in the form is saved first, so a submit never hands in an older draft.
+        try:
+            submission = services.draft_save(
+                assignment=assignment,
+                student=request.user,
+                module=module,
+                text=form.cleaned_data["text"],
+                revision=form.cleaned_data["revision"],
+            )
+            services.submission_submit(submission=submission, revision=submission.revision)
+        except services.StaleSave as stale:
+            page = _player_context(
+                request,
+                assignment,
+                module,
+                conflict=stale.submission,
+                sent_text=stale.sent_text,
+                draft_form=DraftForm(
+                    initial={"text": stale.submission.text, "revision": stale.submission.revision}
+                ),
+            )
+            return render(request, "coursework/player.html", page, status=409)
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+            return _back(assignment, module)
+        note = (
+            " It was handed in after the due date, so it is marked late." if submission.late else ""
+        )
+        messages.success(request, "Your work is handed in." + note)
+    else:
+        messages.error(request, "Not handed in: reload the page and try again.")
+    return _back(assignment, module)
+
+
+@require_POST
+@login_required
+def submission_unsubmit(request, pk: int, position: int):
+    assignment = assignment_for_student(request.user, pk)
+    require_work_allowed(assignment)
+    module = _writing_module(assignment, position)
+    try:
+        services.submission_unsubmit(submission=_submission(request, assignment, module))
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        messages.success(request, "Your work is back with you as a draft.")
+    return _back(assignment, module)
+
+
+@require_GET
+@login_required
+def student_work(request, pk: int, student_pk: int):
+    """A teacher's read-only view of one student's work on one assignment."""
+    assignment = assignment_for_teacher(request.user, pk)
+    student = student_for_teacher(assignment, student_pk)
+    modules = list(assignment.lesson.modules.all())
+    states = module_states(assignment, student)
+    for item in modules:
+        item.progress = states.get(item.pk)
+    ctx = {
+        "assignment": assignment,
+        "student": student,
+        "modules": modules,
+        "answers": Answer.objects.filter(assignment=assignment, student=student)
+        .select_related("question__module")
+        .order_by("question__module__position", "question__position"),
+        "posts": Post.objects.filter(assignment=assignment, author=student).select_related(
+            "module"
+        ),
+        "submissions": Submission.objects.filter(assignment=assignment, student=student)
+        .select_related("module")
+        .prefetch_related("versions"),
+    }
+    return render(request, "coursework/student_work.html", ctx)
