@@ -35,5 +35,9 @@ deploy-check: $(STAMP)
 	ALLOWED_HOSTS=history.example.org \
 	$(BIN)/python manage.py check --deploy --fail-level WARNING
 
+bench: setup
+	$(BIN)/python -m lessons.builder.bench
+	$(BIN)/python manage.py bench_student
+
 clean:
 	rm -rf $(VENV) staticfiles

@@ -33,8 +33,13 @@ class AssignmentDatesForm(forms.Form):
             self.fields[name].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"]
 
 
+class LessonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.title if obj.version == 1 else f"{obj.title} (version {obj.version})"
+
+
 class AssignForm(AssignmentDatesForm):
-    lesson = forms.ModelChoiceField(
+    lesson = LessonChoiceField(
         label="Lesson",
         queryset=Lesson.objects.filter(status=Lesson.Status.PUBLISHED).order_by("title"),
         empty_label="Choose a published lesson",
