@@ -52,6 +52,15 @@ def assignment_for_teacher(user: User, pk: int) -> Assignment:
     raise Http404("No such assignment")
 
 
+def assignment_for_work_viewer(user: User, pk: int) -> Assignment:
+    """An assignment whose students' work the user may read: its class's teachers (or staff).
+    Everyone else gets 404, classmates included, so another student's work never shows."""
+    assignment = _get(pk)
+    if is_class_teacher(user, assignment.classroom):
+        return assignment
+    raise Http404("No such assignment")
+
+
 def assignment_for_student(user: User, pk: int) -> Assignment:
     """An open assignment of the student's own class; 403 before it opens or for teachers."""
     assignment = _get(pk)

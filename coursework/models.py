@@ -223,3 +223,7 @@ class SubmissionVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.submission} v{self.number}"
+
+
+# Grades live in their own module; importing them here registers them with the app.
+from .grades import CriterionScore, Grade  # noqa: E402, F401

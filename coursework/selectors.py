@@ -6,10 +6,10 @@ from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import Enrollment, User
 
 from .access import assignments_for_student
-from .models import Assignment, Progress
+from .models import Assignment, Progress, Submission
 
 
 @dataclass
@@ -81,11 +81,48 @@ def module_states(assignment: Assignment, student: User) -> dict[int, Progress]:
 
 
 def class_assignments(classroom) -> list[Assignment]:
-    """Active assignments of a class, for its page, with finished-student counts."""
-    return list(
+    """Active assignments of a class for its page: who finished, what waits, who is late."""
+    assignments = list(
         Assignment.objects.active()
         .filter(classroom=classroom)
         .select_related("lesson")
+        .prefetch_related("lesson__modules")
         .annotate(module_total=Count("lesson__modules", distinct=True))
         .order_by("due_at", "pk")
     )
+    if not assignments:
+        return assignments
+    students = {
+        e.student_id: e.student
+        for e in Enrollment.objects.active().filter(classroom=classroom).select_related("student")
+    }
+    finished: dict[int, set[int]] = {a.pk: set() for a in assignments}
+    totals = {a.pk: a.module_total for a in assignments}
+    for assignment_id, student_id, complete in (
+        Progress.objects.filter(assignment__in=assignments, state=Progress.State.COMPLETE)
+        .values_list("assignment_id", "student_id")
+        .annotate(n=Count("pk"))
+    ):
+        if complete >= totals[assignment_id]:
+            finished[assignment_id].add(student_id)
+    waiting = dict(
+        Submission.objects.filter(assignment__in=assignments, status=Submission.Status.SUBMITTED)
+        .values_list("assignment_id")
+        .annotate(n=Count("pk"))
+    )
+    late_submitters: dict[int, set[int]] = {a.pk: set() for a in assignments}
+    for assignment_id, student_id in Submission.objects.filter(
+        assignment__in=assignments, late=True
+    ).values_list("assignment_id", "student_id"):
+        late_submitters[assignment_id].add(student_id)
+    for assignment in assignments:
+        done = finished[assignment.pk] & students.keys()
+        assignment.finished_count = len(done)
+        assignment.waiting_count = waiting.get(assignment.pk, 0)
+        late_ids = set(late_submitters[assignment.pk])
+        if assignment.is_overdue:
+            late_ids |= students.keys() - done
+        assignment.late_students = sorted(
+            (students[i] for i in late_ids if i in students), key=lambda u: u.display_name
+        )
+    return assignments

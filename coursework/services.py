@@ -66,9 +66,12 @@ def assignment_withdraw(*, assignment: Assignment) -> None:
     assignment.save(update_fields=["withdrawn_at"])
 
 
-def _progress(assignment, student, module) -> Progress:
+def _progress(assignment, student, module, now: datetime) -> Progress:
     progress, _ = Progress.objects.get_or_create(
-        assignment=assignment, student=student, module=module
+        assignment=assignment,
+        student=student,
+        module=module,
+        defaults={"started_at": now, "last_activity_at": now},
     )
     return progress
 
@@ -76,7 +79,7 @@ def _progress(assignment, student, module) -> Progress:
 def progress_set(*, assignment, student, module, complete: bool | None) -> Progress:
     """Record activity in a module: True completes it, False reopens it, None only touches it."""
     now = timezone.now()
-    progress = _progress(assignment, student, module)
+    progress = _progress(assignment, student, module, now)
     progress.last_activity_at = now
     if complete and progress.state != State.COMPLETE:
         progress.state, progress.completed_at = State.COMPLETE, now

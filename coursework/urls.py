@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import teacher_views, views
 
 app_name = "coursework"
 
@@ -13,6 +13,46 @@ urlpatterns = [
         views.student_work,
         name="student-work",
     ),
+    path("assignments/<int:pk>/dashboard/", teacher_views.dashboard, name="dashboard"),
+    path("assignments/<int:pk>/dashboard.csv", teacher_views.dashboard_csv, name="dashboard-csv"),
+    path("assignments/<int:pk>/grading/", teacher_views.grading_queue, name="grading"),
+    path(
+        "assignments/<int:pk>/grading/return-all/",
+        teacher_views.grade_return_all,
+        name="grade-return-all",
+    ),
+    path(
+        "assignments/<int:pk>/grading/<int:submission_pk>/",
+        teacher_views.grade_screen,
+        name="grade",
+    ),
+    path(
+        "assignments/<int:pk>/grading/<int:submission_pk>/save/",
+        teacher_views.grade_save,
+        name="grade-save",
+    ),
+    path(
+        "assignments/<int:pk>/grading/<int:submission_pk>/return/",
+        teacher_views.grade_return,
+        name="grade-return",
+    ),
+    path(
+        "assignments/<int:pk>/grading/<int:submission_pk>/revision/",
+        teacher_views.revision_request,
+        name="revision-request",
+    ),
+    path(
+        "assignments/<int:pk>/discussion/<int:position>/",
+        teacher_views.discussion_moderate,
+        name="discussion",
+    ),
+    path(
+        "assignments/<int:pk>/posts/<int:post_pk>/moderate/",
+        teacher_views.post_moderate,
+        name="post-moderate",
+    ),
+    path("classes/<int:pk>/gradebook/", teacher_views.gradebook, name="gradebook"),
+    path("classes/<int:pk>/gradebook.csv", teacher_views.gradebook_csv, name="gradebook-csv"),
     path("work/<int:pk>/", views.player_resume, name="player"),
     path("work/<int:pk>/<int:position>/", views.player_module, name="player-module"),
     path("work/<int:pk>/<int:position>/answers/", views.answers_save, name="answers-save"),

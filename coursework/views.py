@@ -16,6 +16,7 @@ from .access import (
     accepts_work,
     assignment_for_student,
     assignment_for_teacher,
+    assignment_for_work_viewer,
     require_work_allowed,
     student_for_teacher,
 )
@@ -50,6 +51,9 @@ def assignment_create(request, pk: int):
             )
         except ValidationError as error:
             _errors_into(form, error)
+            if classroom.archived:  # its page has no assign form to show the error in
+                for message in error.messages:
+                    messages.error(request, message)
         else:
             messages.success(request, f"Assigned “{assignment.lesson.title}” to {classroom.name}.")
             return redirect(classroom)
@@ -395,7 +399,7 @@ def submission_unsubmit(request, pk: int, position: int):
 @login_required
 def student_work(request, pk: int, student_pk: int):
     """A teacher's read-only view of one student's work on one assignment."""
-    assignment = assignment_for_teacher(request.user, pk)
+    assignment = assignment_for_work_viewer(request.user, pk)
     student = student_for_teacher(assignment, student_pk)
     modules = list(assignment.lesson.modules.all())
     states = module_states(assignment, student)

@@ -1,0 +1,72 @@
+"""Grades: a teacher's rubric scores for one handed-in version, hidden until returned."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from lessons.models import Criterion, Level, Rubric
+
+
+class Grade(models.Model):
+    """The grading of one handed-in version; students see it only once it is returned."""
+
+    version = models.OneToOneField(
+        "coursework.SubmissionVersion", on_delete=models.CASCADE, related_name="grade"
+    )
+    rubric = models.ForeignKey(Rubric, on_delete=models.PROTECT, related_name="grades")
+    grader = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    comment = models.TextField(blank=True)
+    override_points = models.PositiveIntegerField(null=True, blank=True)
+    override_reason = models.CharField(max_length=300, blank=True)
+    revision = models.PositiveIntegerField(
+        default=0, help_text="Goes up on every save; a save must name the one it read."
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    returned_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(override_points__isnull=True) | ~Q(override_reason=""),
+                name="grade_override_has_reason",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Grade for {self.version}"
+
+    @property
+    def rubric_points(self) -> int:
+        return sum(score.level.points for score in self.scores.all() if score.level_id)
+
+    @property
+    def points(self) -> int:
+        return self.override_points if self.override_points is not None else self.rubric_points
+
+    @property
+    def is_complete(self) -> bool:
+        """Every criterion of the rubric has a level."""
+        chosen = {s.criterion_id for s in self.scores.all() if s.level_id}
+        return chosen >= {c.pk for c in self.rubric.criteria.all()}
+
+
+class CriterionScore(models.Model):
+    """The level chosen for one rubric criterion, with the teacher's comment on it."""
+
+    grade = models.ForeignKey(Grade, on_delete=models.CASCADE, related_name="scores")
+    criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="scores")
+    level = models.ForeignKey(
+        Level, on_delete=models.PROTECT, null=True, blank=True, related_name="scores"
+    )
+    comment = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["criterion__position"]
+        constraints = [
+            models.UniqueConstraint(fields=["grade", "criterion"], name="score_one_per_criterion")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.criterion}: {self.level or '—'}"

@@ -1,0 +1,391 @@
+"""The teacher's side: dashboard, grading, gradebook and discussion moderation."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Case, IntegerField, Prefetch, Value, When
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts.access import classroom_for_teacher
+from lessons.models import Criterion, Module
+
+from . import grading
+from .access import assignment_for_teacher
+from .csv_export import csv_response
+from .dashboard import FILTERS, SKILLS, dashboard_build, gradebook_build
+from .models import Post, Submission
+from .services import post_create
+
+QUEUE_ORDER = Case(
+    When(status=Submission.Status.SUBMITTED, versions__grade__isnull=True, then=Value(0)),
+    When(status=Submission.Status.SUBMITTED, then=Value(1)),
+    When(status=Submission.Status.REVISION, then=Value(3)),
+    default=Value(2),
+    output_field=IntegerField(),
+)
+
+
+def _stuck_days(request) -> int:
+    raw = request.GET.get("days", "3")
+    return int(raw) if raw.isdigit() and 0 < int(raw) <= 365 else 3
+
+
+@require_GET
+@login_required
+def dashboard(request, pk: int):
+    assignment = assignment_for_teacher(request.user, pk)
+    show = request.GET.get("show", "")
+    if show and show not in FILTERS:
+        show = ""
+    board = dashboard_build(assignment, show=show, stuck_days=_stuck_days(request))
+    ctx = {
+        "assignment": assignment,
+        "board": board,
+        "show": show,
+        "filters": FILTERS,
+        "skills": SKILLS,
+        "stuck_days": _stuck_days(request),
+    }
+    template = "coursework/dashboard.html"
+    if request.htmx:
+        template += "#board"
+    return render(request, template, ctx)
+
+
+@require_GET
+@login_required
+def dashboard_csv(request, pk: int):
+    assignment = assignment_for_teacher(request.user, pk)
+    board = dashboard_build(assignment)
+    header = ["Student", "Username"]
+    header += [f"{m.position}. {m.title}" for m in board.modules]
+    header += ["Complete (%)", "Last activity", "Late", "Stuck"]
+    rows = [
+        [r.student.display_name, r.student.username]
+        + [c.progress.get_state_display() if c.progress else "Not started" for c in r.cells]
+        + [
+            r.percent,
+            timezone.localtime(r.last_activity).isoformat(timespec="minutes")
+            if r.last_activity
+            else "",
+            "yes" if r.is_late else "",
+            "yes" if r.is_stuck else "",
+        ]
+        for r in board.all_rows
+    ]
+    return csv_response(f"progress-{assignment.pk}.csv", header, rows)
+
+
+def _queue(assignment):
+    module = assignment.lesson.modules.filter(kind=Module.Kind.ASSIGNMENT).first()
+    if module is None:
+        raise Http404("This lesson has no written assignment")
+    submissions = (
+        Submission.objects.filter(assignment=assignment, module=module)
+        .exclude(status=Submission.Status.DRAFT)
+        .select_related("student")
+        .annotate(queue_order=QUEUE_ORDER)
+        .order_by("queue_order", "submitted_at", "pk")
+    )
+    seen, ordered = set(), []
+    for submission in submissions:  # the join on versions can repeat a submission
+        if submission.pk not in seen:
+            seen.add(submission.pk)
+            ordered.append(submission)
+    return module, ordered
+
+
+@require_GET
+@login_required
+def grading_queue(request, pk: int):
+    assignment = assignment_for_teacher(request.user, pk)
+    module, queue = _queue(assignment)
+    grades = {
+        g.version.submission_id: g
+        for g in grading.Grade.objects.filter(version__submission__in=[s.pk for s in queue])
+        .select_related("version")
+        .prefetch_related("scores__level", "rubric__criteria")
+    }
+    for submission in queue:
+        submission.current_grade = grades.get(submission.pk)
+    ctx = {"assignment": assignment, "module": module, "queue": queue}
+    return render(request, "coursework/grading_queue.html", ctx)
+
+
+def _grading_context(assignment, submission, **extra):
+    module, queue = _queue(assignment)
+    ids = [s.pk for s in queue]
+    index = ids.index(submission.pk) if submission.pk in ids else None
+    grade = grading.grade_for(submission=submission)
+    criteria = Criterion.objects.filter(rubric=grade.rubric).prefetch_related("levels")
+    scores = {s.criterion_id: s for s in grade.scores.all()} if grade else {}
+    ctx = {
+        "assignment": assignment,
+        "submission": submission,
+        "versions": list(submission.versions.all()),
+        "grade": grade,
+        "criteria": [(c, scores.get(c.pk)) for c in criteria],
+        "previous": queue[index - 1] if index else None,
+        "next": queue[index + 1] if index is not None and index + 1 < len(queue) else None,
+        "position": (index or 0) + 1,
+        "queue_length": len(queue),
+    }
+    ctx.update(extra)
+    return ctx
+
+
+def _submission_for(assignment, submission_pk: int) -> Submission:
+    submission = (
+        Submission.objects.filter(pk=submission_pk, assignment=assignment)
+        .exclude(status=Submission.Status.DRAFT)
+        .select_related("student", "module__rubric", "assignment")
+        .prefetch_related(Prefetch("versions"))
+        .first()
+    )
+    if submission is None:
+        raise Http404("No such submission")
+    return submission
+
+
+@require_GET
+@login_required
+def grade_screen(request, pk: int, submission_pk: int):
+    assignment = assignment_for_teacher(request.user, pk)
+    submission = _submission_for(assignment, submission_pk)
+    return render(request, "coursework/grade_screen.html", _grading_context(assignment, submission))
+
+
+def _scores_from(request, grade) -> list[grading.ScoreInput]:
+    scores = []
+    for criterion in grade.rubric.criteria.all():
+        raw = request.POST.get(f"level-{criterion.pk}", "")
+        if raw and not raw.isdigit():
+            raise ValidationError("That level is not one of the rubric's levels.")
+        scores.append(
+            grading.ScoreInput(
+                criterion.pk,
+                int(raw) if raw else None,
+                request.POST.get(f"comment-{criterion.pk}", ""),
+            )
+        )
+    return scores
+
+
+def _sent_choices(request, grade) -> list[tuple[str, str]]:
+    """What the refused form asked for, criterion by criterion, to show beside the saved grade."""
+    choices = []
+    for criterion in grade.rubric.criteria.prefetch_related("levels"):
+        raw = request.POST.get(f"level-{criterion.pk}", "")
+        level = next((lv for lv in criterion.levels.all() if str(lv.pk) == raw), None)
+        choices.append((criterion.title, str(level) if level else "—"))
+    return choices
+
+
+def _int_or_error(raw: str, message: str) -> int | None:
+    raw = raw.strip()
+    if not raw:
+        return None
+    if not raw.lstrip("-").isdigit():
+        raise ValidationError(message)
+    return int(raw)
+
+
+@require_POST
+@login_required
+def grade_save(request, pk: int, submission_pk: int):
+    """Save the whole grade, or with htmx one criterion's level as soon as it is chosen."""
+    assignment = assignment_for_teacher(request.user, pk)
+    submission = _submission_for(assignment, submission_pk)
+    grade = grading.grade_for(submission=submission)
+    one = request.POST.get("criterion", "")
+    try:
+        revision = _int_or_error(request.POST.get("grade_revision", ""), "Reload the page.")
+        if revision is None:
+            raise ValidationError("Reload the page and grade again.")
+        if one:
+            scores = [s for s in _scores_from(request, grade) if str(s.criterion_id) == one]
+            grade = grading.grade_save(
+                grade=grade, grader=request.user, revision=revision, scores=scores, partial=True
+            )
+        else:
+            grade = grading.grade_save(
+                grade=grade,
+                grader=request.user,
+                revision=revision,
+                scores=_scores_from(request, grade),
+                comment=request.POST.get("comment", ""),
+                override_points=_int_or_error(
+                    request.POST.get("override_points", ""), "The total must be a whole number."
+                ),
+                override_reason=request.POST.get("override_reason", ""),
+            )
+    except grading.StaleGrade as stale:
+        ctx = _grading_context(
+            assignment,
+            submission,
+            stale=stale.grade,
+            sent_choices=_sent_choices(request, stale.grade),
+            sent_comment=request.POST.get("comment", ""),
+        )
+        return render(request, "coursework/grade_screen.html", ctx, status=409)
+    except ValidationError as error:
+        if request.htmx:
+            ctx = {"problem": error.messages[0], "grade": grade}
+            return render(request, "coursework/grade_screen.html#total", ctx, status=400)
+        ctx = _grading_context(assignment, submission, problem=error.messages[0])
+        return render(request, "coursework/grade_screen.html", ctx, status=400)
+    if request.htmx:
+        return render(
+            request, "coursework/grade_screen.html#total", {"grade": grade, "saved": True}
+        )
+    messages.success(request, f"Saved the grade: {grade.points} of {grade.rubric.max_points}.")
+    return redirect("coursework:grade", pk=assignment.pk, submission_pk=submission.pk)
+
+
+@require_POST
+@login_required
+def grade_return(request, pk: int, submission_pk: int):
+    assignment = assignment_for_teacher(request.user, pk)
+    submission = _submission_for(assignment, submission_pk)
+    try:
+        grading.grade_return(submission=submission)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+        return redirect("coursework:grade", pk=assignment.pk, submission_pk=submission.pk)
+    messages.success(request, f"Returned {submission.student.display_name}'s work.")
+    _, queue = _queue(assignment)
+    waiting = [s for s in queue if s.status == Submission.Status.SUBMITTED]
+    if waiting:
+        return redirect("coursework:grade", pk=assignment.pk, submission_pk=waiting[0].pk)
+    return redirect("coursework:grading", pk=assignment.pk)
+
+
+@require_POST
+@login_required
+def grade_return_all(request, pk: int):
+    assignment = assignment_for_teacher(request.user, pk)
+    _, queue = _queue(assignment)
+    count = grading.grade_return_all(
+        submissions=[s for s in queue if s.status == Submission.Status.SUBMITTED]
+    )
+    messages.success(request, f"Returned {count} graded submission(s). Ungraded work stays here.")
+    return redirect("coursework:grading", pk=assignment.pk)
+
+
+@require_POST
+@login_required
+def revision_request(request, pk: int, submission_pk: int):
+    assignment = assignment_for_teacher(request.user, pk)
+    submission = _submission_for(assignment, submission_pk)
+    try:
+        grading.revision_request(submission=submission, comment=request.POST.get("comment", ""))
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        messages.success(request, f"Asked {submission.student.display_name} for a revision.")
+    return redirect("coursework:grade", pk=assignment.pk, submission_pk=submission.pk)
+
+
+@require_GET
+@login_required
+def gradebook(request, pk: int):
+    classroom = classroom_for_teacher(request.user, pk)
+    assignments, rows = gradebook_build(classroom)
+    ctx = {"classroom": classroom, "assignments": assignments, "rows": rows}
+    return render(request, "coursework/gradebook.html", ctx)
+
+
+@require_GET
+@login_required
+def gradebook_csv(request, pk: int):
+    """Canvas's gradebook layout: Student, ID, SIS Login ID, Section, one column per lesson."""
+    classroom = classroom_for_teacher(request.user, pk)
+    assignments, rows = gradebook_build(classroom)
+    header = ["Student", "ID", "SIS Login ID", "Section"]
+    header += [f"{a.lesson.title} ({a.pk})" for a in assignments]
+    maxima = [a.lesson.modules.filter(kind="assignment").first() for a in assignments]
+    possible = ["Points Possible", "", "", ""] + [
+        m.rubric.max_points if m and m.rubric else "" for m in maxima
+    ]
+    body = [
+        [
+            r.student.get_full_name() or r.student.username,
+            r.student.pk,
+            r.student.username,
+            classroom.name,
+        ]
+        + ["" if c.points is None else c.points for c in r.cells]
+        for r in rows
+    ]
+    return csv_response(f"gradebook-{classroom.pk}.csv", header, [possible, *body])
+
+
+@require_GET
+@login_required
+def discussion_moderate(request, pk: int, position: int):
+    assignment = assignment_for_teacher(request.user, pk)
+    module = assignment.lesson.modules.filter(position=position, kind="discussion").first()
+    if module is None:
+        raise Http404("No discussion here")
+    posts = (
+        Post.objects.filter(assignment=assignment, module=module, parent__isnull=True)
+        .select_related("author", "hidden_by")
+        .prefetch_related("replies__author")
+    )
+    ctx = {"assignment": assignment, "module": module, "posts": posts}
+    return render(request, "coursework/discussion_moderate.html", ctx)
+
+
+def _post_for(assignment, post_pk: int) -> Post:
+    post = Post.objects.filter(pk=post_pk, assignment=assignment).select_related("module").first()
+    if post is None:
+        raise Http404("No such post")
+    return post
+
+
+@require_POST
+@login_required
+def post_moderate(request, pk: int, post_pk: int):
+    """Hide (with a reason) or show again, pin or unpin, or reply as the teacher."""
+    assignment = assignment_for_teacher(request.user, pk)
+    post = _post_for(assignment, post_pk)
+    action = request.POST.get("action", "")
+    if action == "hide":
+        reason = request.POST.get("reason", "").strip()
+        if not reason:
+            messages.error(request, "Give a reason for hiding the post; it is kept with the post.")
+        else:
+            post.hidden_at, post.hidden_by, post.hidden_reason = (
+                timezone.now(),
+                request.user,
+                reason[:300],
+            )
+            post.save(update_fields=["hidden_at", "hidden_by", "hidden_reason"])
+            messages.success(request, "The post is hidden. Students see that a post was hidden.")
+    elif action == "show":
+        post.hidden_at = None
+        post.save(update_fields=["hidden_at"])
+        messages.success(request, "The post is shown again; the reason it was hidden is kept.")
+    elif action in {"pin", "unpin"}:
+        post.pinned = action == "pin"
+        post.save(update_fields=["pinned"])
+        messages.success(request, "Pinned the post." if post.pinned else "Unpinned the post.")
+    elif action == "reply":
+        try:
+            post_create(
+                assignment=assignment,
+                author=request.user,
+                module=post.module,
+                text=request.POST.get("text", ""),
+                parent=post,
+            )
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+        else:
+            messages.success(request, "Your reply is posted.")
+    else:
+        messages.error(request, "Choose what to do with the post.")
+    return redirect("coursework:discussion", pk=assignment.pk, position=post.module.position)
