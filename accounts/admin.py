@@ -33,7 +33,7 @@ class UserAdmin(BaseUserAdmin):
     ]
 
 
-class EnrollmentInline(admin.TabularInline):
+class EnrollmentInline(admin.StackedInline):
     model = Enrollment
     fk_name = "classroom"
     extra = 0
@@ -55,7 +55,6 @@ class ClassroomAdmin(admin.ModelAdmin):
     ]
     list_filter = ["archived", "joining_enabled", "created_at"]
     search_fields = ["name", "join_code", "teachers__username", "teachers__last_name"]
-    filter_horizontal = ["teachers"]
     inlines = [EnrollmentInline]
 
     def get_queryset(self, request):

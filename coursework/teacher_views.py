@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Case, IntegerField, Prefetch, Value, When
+from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -16,17 +16,9 @@ from . import grading
 from .access import assignment_for_teacher
 from .csv_export import csv_response
 from .dashboard import FILTERS, SKILLS, dashboard_build, gradebook_build
-from .models import Post, Submission
+from .grades import CriterionScore
+from .models import Post, Submission, SubmissionVersion
 from .services import post_create
-
-QUEUE_ORDER = Case(
-    When(status=Submission.Status.SUBMITTED, versions__grade__isnull=True, then=Value(0)),
-    When(status=Submission.Status.SUBMITTED, then=Value(1)),
-    When(status=Submission.Status.REVISION, then=Value(3)),
-    default=Value(2),
-    output_field=IntegerField(),
-)
-
 
 def _stuck_days(request) -> int:
     raw = request.GET.get("days", "3")
@@ -80,22 +72,40 @@ def dashboard_csv(request, pk: int):
 
 
 def _queue(assignment):
+    """The handed-in work of the assignment's writing module, in grading order, each with
+    `current_grade`: the grade of its latest version (None before grading starts)."""
     module = assignment.lesson.modules.filter(kind=Module.Kind.ASSIGNMENT).first()
     if module is None:
         raise Http404("This lesson has no written assignment")
-    submissions = (
+    submissions = list(
         Submission.objects.filter(assignment=assignment, module=module)
         .exclude(status=Submission.Status.DRAFT)
         .select_related("student")
-        .annotate(queue_order=QUEUE_ORDER)
-        .order_by("queue_order", "submitted_at", "pk")
+        .order_by("submitted_at", "pk")
     )
-    seen, ordered = set(), []
-    for submission in submissions:  # the join on versions can repeat a submission
-        if submission.pk not in seen:
-            seen.add(submission.pk)
-            ordered.append(submission)
-    return module, ordered
+    versions = (
+        SubmissionVersion.objects.filter(submission__in=submissions)
+        .select_related("grade")
+        .prefetch_related(
+            Prefetch("grade__scores", queryset=CriterionScore.objects.select_related("level")),
+            "grade__rubric__criteria",
+        )
+        .order_by("number")
+    )
+    latest = {v.submission_id: getattr(v, "grade", None) for v in versions}
+    for submission in submissions:
+        submission.current_grade = latest.get(submission.pk)
+    # An opened but unscored grade is still ungraded: only a complete grade counts as graded.
+    submissions.sort(key=_queue_rank)
+    return module, submissions
+
+
+def _queue_rank(submission) -> int:
+    """Ungraded (or partly graded) first, then graded not returned, returned, revisions."""
+    grade = submission.current_grade
+    if submission.status == Submission.Status.SUBMITTED:
+        return 1 if grade is not None and grade.is_complete else 0
+    return 2 if submission.status == Submission.Status.RETURNED else 3
 
 
 @require_GET
@@ -103,14 +113,6 @@ def _queue(assignment):
 def grading_queue(request, pk: int):
     assignment = assignment_for_teacher(request.user, pk)
     module, queue = _queue(assignment)
-    grades = {
-        g.version.submission_id: g
-        for g in grading.Grade.objects.filter(version__submission__in=[s.pk for s in queue])
-        .select_related("version")
-        .prefetch_related("scores__level", "rubric__criteria")
-    }
-    for submission in queue:
-        submission.current_grade = grades.get(submission.pk)
     ctx = {"assignment": assignment, "module": module, "queue": queue}
     return render(request, "coursework/grading_queue.html", ctx)
 

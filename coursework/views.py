@@ -21,6 +21,7 @@ from .access import (
     student_for_teacher,
 )
 from .forms import AssignForm, AssignmentDatesForm, DraftForm, PostForm
+from .grades import Grade
 from .models import Answer, Post, Submission
 from .selectors import module_states
 
@@ -149,12 +150,24 @@ def _player_context(request, assignment, module, **extra):
         submission = services.submission_for(assignment=assignment, student=student, module=module)
         ctx["submission"] = submission
         ctx["versions"] = list(submission.versions.all())
+        ctx["returned_grade"] = _returned_grade(submission)
         ctx.setdefault(
             "draft_form",
             DraftForm(initial={"text": submission.text, "revision": submission.revision}),
         )
     ctx.update(extra)
     return ctx
+
+
+def _returned_grade(submission):
+    """The grade of the latest returned version; grades not yet returned stay hidden."""
+    return (
+        Grade.objects.filter(version__submission=submission, returned_at__isnull=False)
+        .select_related("rubric")
+        .prefetch_related("scores__criterion", "scores__level", "rubric__criteria__levels")
+        .order_by("-version__number")
+        .first()
+    )
 
 
 def _discussion_context(assignment, module, student) -> dict:

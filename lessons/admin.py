@@ -125,7 +125,7 @@ class ExcerptInline(DraftOnlyInlineMixin, admin.StackedInline):
     show_change_link = True
 
 
-class QuestionInline(DraftOnlyInlineMixin, admin.TabularInline):
+class QuestionInline(DraftOnlyInlineMixin, admin.StackedInline):
     model = Question
     extra = 0
     fields = ["position", "text", "skill", "excerpt"]
@@ -137,7 +137,7 @@ class QuestionInline(DraftOnlyInlineMixin, admin.TabularInline):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-class SourcedFactInline(DraftOnlyInlineMixin, admin.TabularInline):
+class SourcedFactInline(DraftOnlyInlineMixin, admin.StackedInline):
     model = SourcedFact
     extra = 0
     fields = ["kind", "position", "label", "year", "month", "text", "document", "start", "end"]
@@ -158,7 +158,7 @@ class ModuleInlineForm(forms.ModelForm):
             self._update_errors(error)
 
 
-class ModuleInline(DraftOnlyInlineMixin, admin.TabularInline):
+class ModuleInline(DraftOnlyInlineMixin, admin.StackedInline):
     model = Module
     form = ModuleInlineForm
     extra = 0
@@ -170,10 +170,9 @@ class ModuleInline(DraftOnlyInlineMixin, admin.TabularInline):
 @admin.register(Lesson)
 class LessonAdmin(DraftOnlyMixin, admin.ModelAdmin):
     list_display = ["title", "version", "status", "module_count", "grade_band", "created_at"]
-    list_filter = ["status", "grade_band", "created_at"]
+    list_filter = ["status", "created_at"]
     search_fields = ["title", "central_question", "summary", "slug"]
     readonly_fields = ["status", "version", "previous_version", "published_at", "preview_link"]
-    filter_horizontal = ["documents"]
     inlines = [ModuleInline]
     actions = ["publish", "new_version", "archive"]
     fieldsets = [
@@ -296,7 +295,7 @@ class QuestionAdmin(DraftOnlyMixin, admin.ModelAdmin):
     list_select_related = ["module__lesson"]
 
 
-class LevelInline(admin.TabularInline):
+class LevelInline(admin.StackedInline):
     model = Level
     extra = 0
     fields = ["position", "title", "points", "description"]

@@ -10,7 +10,7 @@ from .importing import ImportRefused, documents_import
 from .models import Reference, SourceDocument
 
 
-class ReferenceInline(admin.TabularInline):
+class ReferenceInline(admin.StackedInline):
     model = Reference
     extra = 0
     fields = ["author", "year", "pages", "paragraph"]

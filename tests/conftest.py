@@ -32,6 +32,15 @@ def _fast_passwords(settings):
 
 
 @pytest.fixture(autouse=True)
+def _plain_static_files(settings):
+    # Hashed names need collectstatic first; tests serve the files straight from static/.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture(autouse=True)
 def _clear_cache():
     cache.clear()
     yield

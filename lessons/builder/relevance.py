@@ -84,7 +84,10 @@ def score_paragraphs(
         total.update(bag)
     key_terms = _key_terms(spread, total)
     similarities = _similarities(bags, spread, total)
-    typical = statistics.median(similarities) or 1.0
+    if not statistics.median(similarities):
+        # Most paragraphs share no vocabulary: too little text to tell on-topic from off.
+        return [Relevance(1.0, 1.0, False, "") for _ in texts]
+    typical = statistics.median(similarities)
     relative = [s / typical for s in similarities]
     shares = [_key_share(bag, key_terms) for bag in bags]
     foreign = _foreign_names(texts)
@@ -96,6 +99,10 @@ def score_paragraphs(
     ]
     names = {stem(m.group()) for text in texts for m in _NAME_IN_SENTENCE.finditer(text)}
     _spread_to_neighbours(reasons, bags, shares, spread, key_terms, names)
+    if sum(1 for reason in reasons if reason) * 2 > len(texts):
+        # A document is mostly about its own topic; dropping most of it means the
+        # measure failed here, so keep everything and let the editor decide.
+        reasons = ["" for _ in reasons]
     return [
         Relevance(round(rel, 3), round(share, 3), bool(reason), reason)
         for rel, share, reason in zip(relative, shares, reasons, strict=True)

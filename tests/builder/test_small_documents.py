@@ -154,3 +154,16 @@ def test_small_web_page_flags_its_stripped_years_and_numbers():
     assert gaps["More than"].kind == "missing_number"
     assert len(document.gaps) == 5
     assert document.events == []
+
+
+def test_a_short_document_on_one_topic_keeps_every_paragraph():
+    text = (
+        "The Salem witch trials\n\n"
+        "In February 1692 two girls in Salem Village began to have fits.\n\n"
+        "The magistrate John Hathorne questioned Bridget Bishop in April 1692.\n\n"
+        'Cotton Mather wrote in 1693: "The devil has made a dreadful knot of witches here."\n\n'
+        "In May 1693 the governor pardoned those still in prison.\n"
+    )
+    built = build_document(text=text, name="salem.txt")
+    assert not built.dropped
+    assert len(built.paragraphs) == 4

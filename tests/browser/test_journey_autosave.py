@@ -1,0 +1,54 @@
+"""Journey 2: autosave under trouble. Offline, back online, reload, and a stale second tab."""
+
+import pytest
+from playwright.sync_api import expect
+
+from coursework.models import Submission
+from coursework.services import assignment_create
+from tests.browser.conftest import class_with
+
+pytestmark = pytest.mark.browser
+
+
+def test_autosave_survives_going_offline_and_a_stale_tab(visit, school):
+    classroom = class_with(school["teacher"], school["student"])
+    assignment = assignment_create(
+        classroom=classroom, lesson=school["lesson"], teacher=school["teacher"]
+    )
+    writing = school["lesson"].modules.get(kind="assignment")
+    url = f"/work/{assignment.pk}/{writing.position}/"
+
+    student = visit("student")
+    student.log_in("student")
+    page = student.go(url)
+    response = page.get_by_label("Your response")
+    status = page.locator("#draft-status")
+
+    response.fill("Stalin feared enemies everywhere.")
+    expect(status).to_contain_text("Saved at", timeout=10_000)
+
+    page.context.set_offline(True)
+    response.press_sequentially(" The Observer believed the confessions.")
+    expect(status).to_contain_text("Not saved yet", timeout=10_000)
+    page.context.set_offline(False)
+    expect(status).to_contain_text("Saved at", timeout=40_000)
+
+    page.reload()
+    expected = "Stalin feared enemies everywhere. The Observer believed the confessions."
+    expect(page.get_by_label("Your response")).to_have_value(expected)
+    student.check()
+
+    # A second tab still showing an older copy must not overwrite the newer text.
+    stale = page.context.new_page()
+    stale.goto(student.base + url)
+    page.get_by_label("Your response").focus()
+    page.keyboard.press("Control+End")
+    page.keyboard.type(" Historians disagree.")
+    expect(page.locator("#draft-status")).to_contain_text("Saved at", timeout=10_000)
+    stale.get_by_label("Your response").fill("An old draft from another tab.")
+    stale.get_by_label("Your response").blur()
+    expect(stale.get_by_role("alert")).to_contain_text("this page was out of date", timeout=10_000)
+    expect(stale.get_by_role("alert")).to_contain_text("An old draft from another tab.")
+    expect(stale.get_by_role("alert")).to_contain_text("Historians disagree.")
+    saved = Submission.objects.get(assignment=assignment, student=school["student"])
+    assert saved.text == expected + " Historians disagree."
