@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test pytest lint deploy-check setup demo bench clean
+.PHONY: run test pytest browser lint deploy-check setup demo bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -34,6 +34,13 @@ deploy-check: $(STAMP)
 	DEBUG=0 SECRET_KEY=deploy-check-$$(date +%s%N)-not-a-real-secret-key-0123456789abcdef \
 	ALLOWED_HOSTS=history.example.org \
 	$(BIN)/python manage.py check --deploy --fail-level WARNING
+
+browser: $(STAMP)
+	command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
+	test -f node_modules/vnu-jar/build/dist/vnu.jar || npm ci --no-audit --no-fund
+	rm -rf test-artifacts
+	TEST_DATABASE_FILE=$(CURDIR)/.test-browser.sqlite3 $(BIN)/python -m pytest -m browser tests/browser
+	java -jar node_modules/vnu-jar/build/dist/vnu.jar --errors-only --skip-non-html test-artifacts/html
 
 bench: setup
 	$(BIN)/python -m lessons.builder.bench

@@ -151,6 +151,10 @@ DATABASES = {
     if DATABASE_URL
     else sqlite_database(BASE_DIR / "db.sqlite3")
 }
+# Browser tests serve pages from another thread while the test writes; an in-memory SQLite
+# test database can't take concurrent writers, a file in WAL mode can.
+if TEST_DATABASE_FILE := os.environ.get("TEST_DATABASE_FILE", ""):
+    DATABASES["default"]["TEST"] = {"NAME": TEST_DATABASE_FILE}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")

@@ -200,6 +200,7 @@ def gradebook_build(classroom: Classroom) -> tuple[list[Assignment], list[Gradeb
         Assignment.objects.active()
         .filter(classroom=classroom)
         .select_related("lesson")
+        .prefetch_related("lesson__modules__rubric__criteria__levels")
         .order_by("due_at", "pk")
     )
     students = [

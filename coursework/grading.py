@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F, Q
 from django.utils import timezone
 
 from accounts.models import User
@@ -85,9 +86,13 @@ def grade_save(
         if not override_reason.strip():
             raise ValidationError("Give a reason when you change the total by hand.")
     with transaction.atomic():
-        # Compare-and-set: a second teacher's save from an older page changes nothing.
-        updated = Grade.objects.filter(pk=grade.pk, revision=revision).update(
-            revision=revision + 1, grader=grader, updated_at=timezone.now()
+        # Compare-and-set: a save from a page older than another teacher's save changes
+        # nothing. The same teacher's own quick saves (a level, then "Save grade") may
+        # overtake each other, so the last saver's own page is never stale to itself.
+        updated = (
+            Grade.objects.filter(pk=grade.pk)
+            .filter(Q(revision=revision) | Q(grader=grader))
+            .update(revision=F("revision") + 1, grader=grader, updated_at=timezone.now())
         )
         if not updated:
             grade.refresh_from_db()

@@ -105,11 +105,15 @@ def class_assignments(classroom) -> list[Assignment]:
     ):
         if complete >= totals[assignment_id]:
             finished[assignment_id].add(student_id)
-    waiting = dict(
-        Submission.objects.filter(assignment__in=assignments, status=Submission.Status.SUBMITTED)
-        .values_list("assignment_id")
-        .annotate(n=Count("pk"))
-    )
+    waiting: dict[int, int] = {}
+    handed_in = Submission.objects.filter(
+        assignment__in=assignments, status=Submission.Status.SUBMITTED
+    ).prefetch_related("versions__grade__scores", "versions__grade__rubric__criteria")
+    for submission in handed_in:
+        versions = list(submission.versions.all())
+        grade = getattr(versions[-1], "grade", None) if versions else None
+        if grade is None or not grade.is_complete:
+            waiting[submission.assignment_id] = waiting.get(submission.assignment_id, 0) + 1
     late_submitters: dict[int, set[int]] = {a.pk: set() for a in assignments}
     for assignment_id, student_id in Submission.objects.filter(
         assignment__in=assignments, late=True

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.access import classroom_for_teacher
-from lessons.models import Criterion, Module
+from lessons.models import Module
 
 from . import grading
 from .access import assignment_for_teacher
@@ -19,6 +19,7 @@ from .dashboard import FILTERS, SKILLS, dashboard_build, gradebook_build
 from .grades import CriterionScore
 from .models import Post, Submission, SubmissionVersion
 from .services import post_create
+
 
 def _stuck_days(request) -> int:
     raw = request.GET.get("days", "3")
@@ -117,13 +118,28 @@ def grading_queue(request, pk: int):
     return render(request, "coursework/grading_queue.html", ctx)
 
 
+def _loaded(grade):
+    """The grade with its scores and rubric loaded, so showing it costs a fixed few queries."""
+    return (
+        grading.Grade.objects.select_related("rubric")
+        .prefetch_related(
+            Prefetch(
+                "scores",
+                queryset=CriterionScore.objects.select_related("criterion", "level"),
+            ),
+            "rubric__criteria__levels",
+        )
+        .get(pk=grade.pk)
+    )
+
+
 def _grading_context(assignment, submission, **extra):
     module, queue = _queue(assignment)
     ids = [s.pk for s in queue]
     index = ids.index(submission.pk) if submission.pk in ids else None
-    grade = grading.grade_for(submission=submission)
-    criteria = Criterion.objects.filter(rubric=grade.rubric).prefetch_related("levels")
-    scores = {s.criterion_id: s for s in grade.scores.all()} if grade else {}
+    grade = _loaded(grading.grade_for(submission=submission))
+    criteria = grade.rubric.criteria.all()
+    scores = {s.criterion_id: s for s in grade.scores.all()}
     ctx = {
         "assignment": assignment,
         "submission": submission,
@@ -228,20 +244,20 @@ def grade_save(request, pk: int, submission_pk: int):
         ctx = _grading_context(
             assignment,
             submission,
-            stale=stale.grade,
+            stale=_loaded(stale.grade),
             sent_choices=_sent_choices(request, stale.grade),
             sent_comment=request.POST.get("comment", ""),
         )
         return render(request, "coursework/grade_screen.html", ctx, status=409)
     except ValidationError as error:
         if request.htmx:
-            ctx = {"problem": error.messages[0], "grade": grade}
+            ctx = {"problem": error.messages[0], "grade": _loaded(grade)}
             return render(request, "coursework/grade_screen.html#total", ctx, status=400)
         ctx = _grading_context(assignment, submission, problem=error.messages[0])
         return render(request, "coursework/grade_screen.html", ctx, status=400)
     if request.htmx:
         return render(
-            request, "coursework/grade_screen.html#total", {"grade": grade, "saved": True}
+            request, "coursework/grade_screen.html#total", {"grade": _loaded(grade), "saved": True}
         )
     messages.success(request, f"Saved the grade: {grade.points} of {grade.rubric.max_points}.")
     return redirect("coursework:grade", pk=assignment.pk, submission_pk=submission.pk)
@@ -308,7 +324,10 @@ def gradebook_csv(request, pk: int):
     assignments, rows = gradebook_build(classroom)
     header = ["Student", "ID", "SIS Login ID", "Section"]
     header += [f"{a.lesson.title} ({a.pk})" for a in assignments]
-    maxima = [a.lesson.modules.filter(kind="assignment").first() for a in assignments]
+    maxima = [
+        next((m for m in a.lesson.modules.all() if m.kind == Module.Kind.ASSIGNMENT), None)
+        for a in assignments
+    ]
     possible = ["Points Possible", "", "", ""] + [
         m.rubric.max_points if m and m.rubric else "" for m in maxima
     ]
@@ -335,7 +354,7 @@ def discussion_moderate(request, pk: int, position: int):
     posts = (
         Post.objects.filter(assignment=assignment, module=module, parent__isnull=True)
         .select_related("author", "hidden_by")
-        .prefetch_related("replies__author")
+        .prefetch_related("replies__author", "replies__hidden_by")
     )
     ctx = {"assignment": assignment, "module": module, "posts": posts}
     return render(request, "coursework/discussion_moderate.html", ctx)

@@ -16,10 +16,6 @@ from playwright.sync_api import Page, sync_playwright
 from accounts.models import Classroom, Enrollment, User
 from tests.conftest import PASSWORD
 
-# Playwright's sync API keeps an event loop in this thread; the ORM calls the tests make
-# to set up data are still ordinary blocking calls.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless",
@@ -38,6 +34,9 @@ _axe = Axe()
 
 @pytest.fixture(scope="session")
 def browser():
+    # Playwright's sync API keeps an event loop in this thread; the ORM calls the tests make
+    # to set up data are still ordinary blocking calls.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield chromium

@@ -70,9 +70,7 @@ def hand_in(assignment: Assignment, student: User, text: str = ESSAY) -> Submiss
 
 
 def make_overdue(assignment: Assignment, days: int = 1) -> None:
-    Assignment.objects.filter(pk=assignment.pk).update(
-        due_at=timezone.now() - timedelta(days=days)
-    )
+    Assignment.objects.filter(pk=assignment.pk).update(due_at=timezone.now() - timedelta(days=days))
     assignment.refresh_from_db()
 
 
@@ -85,14 +83,10 @@ def level_ids(submission: Submission, points: list[int]) -> dict[int, int]:
     }
 
 
-def grade(
-    submission: Submission, grader: User, points: list[int], comment: str = ""
-) -> Grade:
+def grade(submission: Submission, grader: User, points: list[int], comment: str = "") -> Grade:
     """Grade the latest version through the service: points[i] for the i-th criterion."""
     current = grading.grade_for(submission=submission)
-    scores = [
-        grading.ScoreInput(cid, lid) for cid, lid in level_ids(submission, points).items()
-    ]
+    scores = [grading.ScoreInput(cid, lid) for cid, lid in level_ids(submission, points).items()]
     return grading.grade_save(
         grade=current, grader=grader, revision=current.revision, scores=scores, comment=comment
     )

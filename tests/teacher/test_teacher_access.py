@@ -9,6 +9,7 @@ from django.conf import settings
 from django.shortcuts import resolve_url
 from django.urls import reverse
 
+from coursework import services
 from coursework.grades import CriterionScore, Grade
 from coursework.models import Post, Submission
 from tests.teacher.conftest import TALK, grade, hand_in, level_ids, post
@@ -79,75 +80,67 @@ ALLOWED = ["teacher", "coteacher", "admin_user"]
 REFUSED = [("other_teacher", 404), ("loner", 404), ("student", 403)]
 
 
-@pytest.mark.parametrize("role", ALLOWED)
+def url(world, name: str) -> str:
+    args = GETS[name](world) if name in GETS else POSTS[name][0](world)
+    return reverse(f"coursework:{name}", args=args)
+
+
 @pytest.mark.parametrize("name", GETS)
-def test_class_teachers_and_admins_open_every_page(world, as_role, name, role):
-    response = as_role(role).get(reverse(f"coursework:{name}", args=GETS[name](world)))
-    assert response.status_code == 200
+def test_class_teachers_and_admins_open_every_page(world, as_role, name):
+    for role in ALLOWED:
+        assert as_role(role).get(url(world, name)).status_code == 200, role
 
 
 @pytest.mark.parametrize("role", ALLOWED)
 @pytest.mark.parametrize("name", POSTS)
 def test_class_teachers_and_admins_can_act(world, as_role, name, role):
-    args, data = POSTS[name]
     before = state()
-    response = as_role(role).post(reverse(f"coursework:{name}", args=args(world)), data(world))
+    response = as_role(role).post(url(world, name), POSTS[name][1](world))
     assert response.status_code == 302
     assert state() != before
 
 
-@pytest.mark.parametrize(("role", "status"), REFUSED)
 @pytest.mark.parametrize("name", GETS)
-def test_others_are_refused_every_page(world, as_role, name, role, status):
-    response = as_role(role).get(reverse(f"coursework:{name}", args=GETS[name](world)))
-    assert response.status_code == status
-
-
-@pytest.mark.parametrize(("role", "status"), REFUSED)
-@pytest.mark.parametrize("name", POSTS)
-def test_others_are_refused_every_action_and_nothing_changes(
-    world, as_role, name, role, status
-):
-    args, data = POSTS[name]
-    before = state()
-    response = as_role(role).post(reverse(f"coursework:{name}", args=args(world)), data(world))
-    assert response.status_code == status
-    assert state() == before
-
-
-@pytest.mark.parametrize("name", [*GETS, *POSTS])
-def test_anonymous_visitors_are_sent_to_log_in(world, client, name):
-    args = GETS[name](world) if name in GETS else POSTS[name][0](world)
-    url = reverse(f"coursework:{name}", args=args)
-    before = state()
-    response = client.get(url) if name in GETS else client.post(url, POSTS[name][1](world))
-    assert response.status_code == 302
-    assert response.url == f"{resolve_url(settings.LOGIN_URL)}?next={url}"
-    assert state() == before
-
-
-@pytest.mark.parametrize("name", GETS)
-def test_posting_to_a_page_is_not_allowed(world, as_role, name):
-    before = state()
-    response = as_role("teacher").post(reverse(f"coursework:{name}", args=GETS[name](world)))
-    assert response.status_code == 405
-    assert state() == before
+def test_others_are_refused_every_page(world, as_role, name):
+    for role, status in REFUSED:
+        assert as_role(role).get(url(world, name)).status_code == status, role
 
 
 @pytest.mark.parametrize("name", POSTS)
-def test_getting_an_action_is_not_allowed(world, as_role, name):
-    args, _ = POSTS[name]
+def test_others_are_refused_every_action_and_nothing_changes(world, as_role, name):
     before = state()
-    response = as_role("teacher").get(reverse(f"coursework:{name}", args=args(world)))
-    assert response.status_code == 405
+    for role, status in REFUSED:
+        response = as_role(role).post(url(world, name), POSTS[name][1](world))
+        assert response.status_code == status, role
+        assert state() == before, role
+
+
+def test_anonymous_visitors_are_sent_to_log_in(world, client):
+    before = state()
+    login = resolve_url(settings.LOGIN_URL)
+    for name in [*GETS, *POSTS]:
+        target = url(world, name)
+        response = (
+            client.get(target) if name in GETS else client.post(target, POSTS[name][1](world))
+        )
+        assert (response.status_code, response.url) == (302, f"{login}?next={target}"), name
+    assert state() == before
+
+
+def test_a_wrong_method_is_not_allowed(world, as_role):
+    client = as_role("teacher")
+    before = state()
+    for name in GETS:
+        assert client.post(url(world, name)).status_code == 405, name
+        assert client.put(url(world, name)).status_code == 405, name
+    for name in POSTS:
+        assert client.get(url(world, name)).status_code == 405, name
     assert state() == before
 
 
 def test_a_submission_of_another_assignment_is_not_found(
     world, as_role, other_classroom, other_teacher, other_student, published_lesson
 ):
-    from coursework import services
-
     elsewhere = services.assignment_create(
         classroom=other_classroom, lesson=published_lesson, teacher=other_teacher
     )
@@ -155,7 +148,7 @@ def test_a_submission_of_another_assignment_is_not_found(
     before = state()
     client = as_role("teacher")
     for name in ["grade", "grade-save", "grade-return", "revision-request"]:
-        url = reverse(f"coursework:{name}", args=[world.assignment_pk, foreign.pk])
-        response = client.get(url) if name == "grade" else client.post(url, {"comment": "x"})
-        assert response.status_code == 404
+        target = reverse(f"coursework:{name}", args=[world.assignment_pk, foreign.pk])
+        response = client.get(target) if name == "grade" else client.post(target, {"comment": "x"})
+        assert response.status_code == 404, name
     assert state() == before

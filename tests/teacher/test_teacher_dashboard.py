@@ -168,9 +168,7 @@ def test_skill_results_average_rubric_levels_and_count_answered_questions(
     assert "not graded" in html  # corroboration and close reading
 
 
-def test_class_skill_chart_is_an_svg_with_a_text_alternative(
-    as_teacher, skilled, student, teacher
-):
+def test_class_skill_chart_is_an_svg_with_a_text_alternative(as_teacher, skilled, student, teacher):
     grade(hand_in(skilled, student), teacher, [4, 3, 1, 2])
     html = page(as_teacher.get(url(skilled)))
     svg = re.search(r"<svg[^>]*>(.*?)</svg>", html, re.S)

@@ -116,7 +116,14 @@ def test_gradebook_csv_has_canvas_columns_and_the_points(as_teacher, classroom, 
     ]
     assert rows[1] == ["Points Possible", "", "", "", "16", "16"]
     students = {row[2]: row for row in rows[2:]}
-    assert students["student"] == ["Amara Okafor", str(student.pk), "student", "History 10", "10", "16"]
+    assert students["student"] == [
+        "Amara Okafor",
+        str(student.pk),
+        "student",
+        "History 10",
+        "10",
+        "16",
+    ]
     assert students["classmate"][3:] == ["History 10", "", ""]
     assert students["third"][3:] == ["History 10", "", ""]
     assert len(rows) == 5

@@ -31,9 +31,7 @@ def snapshot(submission) -> tuple:
     submission.refresh_from_db()
     grades = list(Grade.objects.filter(version__submission=submission).values())
     scores = list(
-        CriterionScore.objects.filter(grade__version__submission=submission)
-        .order_by("pk")
-        .values()
+        CriterionScore.objects.filter(grade__version__submission=submission).order_by("pk").values()
     )
     versions = list(submission.versions.values())
     fields = (submission.status, submission.revision, submission.returned_at)
@@ -71,7 +69,9 @@ def test_queue_lists_ungraded_first_then_graded_then_returned(
     assert [s.pk for s in response.context["queue"]] == [waiting.pk, graded.pk, returned.pk]
     rows = re.findall(r"<tr>\s*<th scope=\"row\">.*?</tr>", page(response), re.S)
     assert "Amara Okafor" in rows[0] and "Not graded" in rows[0]
-    assert "Bruno Silva" in rows[1] and "Graded, not returned" in rows[1] and "<td>12</td>" in rows[1]
+    assert (
+        "Bruno Silva" in rows[1] and "Graded, not returned" in rows[1] and "<td>12</td>" in rows[1]
+    )
     assert "Chidi Anang" in rows[2] and "Returned" in rows[2] and "<td>16</td>" in rows[2]
 
 
@@ -208,9 +208,7 @@ def test_save_grade_stores_levels_comments_and_the_summed_total(as_teacher, hand
 
 
 def test_override_of_the_total_with_a_reason(as_teacher, handed_in):
-    data = form_for(
-        handed_in, [4, 3, 2, 1], override_points="12", override_reason="Extra research"
-    )
+    data = form_for(handed_in, [4, 3, 2, 1], override_points="12", override_reason="Extra research")
     response = as_teacher.post(screen_url(handed_in, "grade-save"), data)
     assert response.status_code == 302
     saved = Grade.objects.get(version__submission=handed_in)
@@ -397,9 +395,7 @@ def test_return_all_returns_graded_work_and_leaves_the_rest(
     grade(partly, teacher, [4])
     response = as_teacher.post(reverse("coursework:grade-return-all", args=[assignment.pk]))
     assert response.url == queue_url(assignment)
-    assert flashes(response) == [
-        "Returned 2 graded submission(s). Ungraded work stays here."
-    ]
+    assert flashes(response) == ["Returned 2 graded submission(s). Ungraded work stays here."]
     statuses = {s.pk: s.status for s in Submission.objects.filter(assignment=assignment)}
     assert statuses == {done.pk: "returned", also_done.pk: "returned", partly.pk: "submitted"}
     assert Grade.objects.get(version__submission=partly).returned_at is None
@@ -428,7 +424,9 @@ def test_request_revision_sends_the_work_back_and_keeps_the_version(
     assert handed_in.revision_comment == "Use the minutes."
     assert [v.text for v in handed_in.versions.all()] == [ESSAY]
     client.force_login(student)
-    html = page(client.get(reverse("coursework:player-module", args=[handed_in.assignment_id, WRITE])))
+    html = page(
+        client.get(reverse("coursework:player-module", args=[handed_in.assignment_id, WRITE]))
+    )
     assert "Your teacher asked for a revision:</strong> Use the minutes." in html
 
 
@@ -454,7 +452,6 @@ def test_draft_grades_stay_hidden_from_the_student_until_returned(
     assert "Total" not in html and "10 of 16" not in html and "of 16" not in html
     assert "Returned" not in html
     assert "Submitted" in html
-
 
 
 def test_returned_grade_shows_its_points_levels_and_comments_to_the_student(
