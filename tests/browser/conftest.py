@@ -46,9 +46,26 @@ def browser():
 class Visitor:
     """One person's browser tab, checking every page it lands on."""
 
-    def __init__(self, page: Page, base: str, name: str):
+    def __init__(self, page: Page, base: str, name: str, *, javascript: bool = True):
         self.page, self.base, self.name = page, base, name
+        self.javascript = javascript
         self.checked: set[str] = set()
+
+    def _axe_page(self) -> Page:
+        """The page axe-core runs in: this one, or the same URL in a scripted twin tab.
+
+        Scripts can't run in a tab with JavaScript off, so its pages are opened again,
+        with the same session, in a tab that allows them.
+        """
+        if self.javascript:
+            return self.page
+        twin = self.page.context.browser.new_context(
+            storage_state=self.page.context.storage_state(),
+            viewport={"width": 1280, "height": 900},
+        )
+        page = twin.new_page()
+        page.goto(self.page.url)
+        return page
 
     def go(self, path: str) -> Page:
         self.page.goto(self.base + path)
@@ -61,7 +78,10 @@ class Visitor:
         page.wait_for_load_state("domcontentloaded")
         path = re.sub(r"\d+", "N", page.url.removeprefix(self.base).split("#")[0]) or "/"
         key = f"{self.name}:{path}"
-        results = _axe.run(page)
+        axe_page = self._axe_page()
+        results = _axe.run(axe_page)
+        if axe_page is not page:
+            axe_page.context.close()
         violations = [
             f"{v['id']}: {v['help']} ({', '.join(n['target'][0] for n in v['nodes'][:3])})"
             for v in results.response["violations"]
@@ -69,10 +89,17 @@ class Visitor:
         assert not violations, f"axe-core on {page.url} as {self.name}:\n" + "\n".join(violations)
         if key not in self.checked:
             self.checked.add(key)
-            html_dir = ARTIFACTS / "html"
-            html_dir.mkdir(parents=True, exist_ok=True)
-            slug = re.sub(r"[^a-z0-9]+", "-", key.lower()).strip("-")
-            (html_dir / f"{slug}.html").write_text(page.content(), encoding="utf-8")
+            self._keep_server_html(key)
+
+    def _keep_server_html(self, key: str) -> None:
+        # The W3C checker reads the HTML the server sends, not the DOM after scripts ran.
+        response = self.page.context.request.get(self.page.url)
+        if response.status != 200 or "html" not in response.headers.get("content-type", ""):
+            return
+        html_dir = ARTIFACTS / "html"
+        html_dir.mkdir(parents=True, exist_ok=True)
+        slug = re.sub(r"[^a-z0-9]+", "-", key.lower()).strip("-")
+        (html_dir / f"{slug}.html").write_text(response.text(), encoding="utf-8")
 
     def log_in(self, username: str, password: str = PASSWORD) -> None:
         self.go("/login/")
@@ -105,7 +132,7 @@ def visit(browser, live_server, request):
             java_script_enabled=javascript, viewport={"width": 1280, "height": 900}
         )
         contexts.append(context)
-        return Visitor(context.new_page(), live_server.url, name)
+        return Visitor(context.new_page(), live_server.url, name, javascript=javascript)
 
     yield open_tab
     failed = getattr(request.node, "rep_call", None)
