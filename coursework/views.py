@@ -294,6 +294,20 @@ def _writing_module(assignment, position):
     return module
 
 
+def _stale_page(request, assignment, module, stale: services.StaleSave):
+    """The writing page again with the stored (newer) text and the refused one side by side."""
+    saved = stale.submission
+    page = _player_context(
+        request,
+        assignment,
+        module,
+        conflict=saved,
+        sent_text=stale.sent_text,
+        draft_form=DraftForm(initial={"text": saved.text, "revision": saved.revision}),
+    )
+    return render(request, "coursework/player.html", page, status=409)
+
+
 @require_POST
 @login_required
 def draft_save(request, pk: int, position: int):
@@ -321,16 +335,7 @@ def draft_save(request, pk: int, position: int):
         ctx = {"conflict": stale.submission, "sent_text": stale.sent_text}
         if scripted:
             return render(request, "coursework/draft_conflict.html", ctx, status=409)
-        page = _player_context(
-            request,
-            assignment,
-            module,
-            draft_form=DraftForm(
-                initial={"text": stale.submission.text, "revision": stale.submission.revision}
-            ),
-            **ctx,
-        )
-        return render(request, "coursework/player.html", page, status=409)
+        return _stale_page(request, assignment, module, stale)
     except ValidationError as error:
         if scripted:
             return render(
@@ -370,17 +375,7 @@ def submission_submit(request, pk: int, position: int):
             )
             services.submission_submit(submission=submission, revision=submission.revision)
         except services.StaleSave as stale:
-            page = _player_context(
-                request,
-                assignment,
-                module,
-                conflict=stale.submission,
-                sent_text=stale.sent_text,
-                draft_form=DraftForm(
-                    initial={"text": stale.submission.text, "revision": stale.submission.revision}
-                ),
-            )
-            return render(request, "coursework/player.html", page, status=409)
+            return _stale_page(request, assignment, module, stale)
         except ValidationError as error:
             messages.error(request, error.messages[0])
             return _back(assignment, module)
