@@ -48,3 +48,16 @@ bench: setup
 
 clean:
 	rm -rf $(VENV) staticfiles
+
+# Hardening checks that start their own gunicorn; not part of CI (see README).
+.PHONY: load multiprocess bench-http
+
+load: $(STAMP)
+	$(BIN)/python scripts/loadtest.py --db postgres
+	$(BIN)/python scripts/loadtest.py --db sqlite
+
+multiprocess: $(STAMP)
+	$(BIN)/python scripts/multiprocess_check.py
+
+bench-http: $(STAMP)
+	$(BIN)/python scripts/bench_http.py

@@ -1,8 +1,24 @@
-from django.contrib import admin
-from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.db.models import Count, Q
+import json
 
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
+from django.http import Http404, HttpResponse
+from django.urls import path, reverse
+
+from .data_export import deletion_summary, student_records
 from .models import Classroom, Enrollment, User
+
+
+def records_response(person: User) -> HttpResponse:
+    """The person's records as a JSON download."""
+    body = json.dumps(student_records(person), indent=2, ensure_ascii=False)
+    response = HttpResponse(body, content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="records-{person.pk}.json"'
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @admin.register(User)
@@ -14,6 +30,51 @@ class UserAdmin(BaseUserAdmin):
         *BaseUserAdmin.fieldsets,
         ("Role", {"fields": ["role"]}),
     ]
+    actions = ["export_records"]
+
+    def get_urls(self):
+        custom = [
+            path(
+                "<path:object_id>/export/",
+                self.admin_site.admin_view(self.export_view),
+                name="accounts_user_export",
+            )
+        ]
+        return custom + super().get_urls()
+
+    def export_view(self, request, object_id):
+        """All records of one person as JSON: for a student's request for their data."""
+        person = self.get_object(request, unquote(object_id))
+        if person is None:
+            raise Http404("No such person")
+        if not self.has_view_permission(request, person):
+            raise PermissionDenied
+        return records_response(person)
+
+    @admin.action(description="Export the selected person's records (JSON)")
+    def export_records(self, request, queryset):
+        people = list(queryset[:2])
+        if len(people) != 1:
+            self.message_user(
+                request, "Choose exactly one person to export at a time.", messages.WARNING
+            )
+            return None
+        return records_response(people[0])
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "export_url": reverse("admin:accounts_user_export", args=[object_id]),
+        }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        """The admin's own confirmation, with what goes listed kind by kind and by class."""
+        person = self.get_object(request, unquote(object_id))
+        if person is not None and request.method == "GET":
+            extra_context = {**(extra_context or {}), "summary": deletion_summary(person)}
+        return super().delete_view(request, object_id, extra_context)
+
     add_fieldsets = [
         (
             None,

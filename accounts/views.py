@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from coursework.forms import AssignForm
@@ -23,6 +24,14 @@ from .roster import RosterError
 class LoginView(auth_views.LoginView):
     form_class = LoginForm
     redirect_authenticated_user = True
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Ask for a reset link by email. The answer is the same whether or not the address
+    belongs to an account, so the form can't be used to find out who has one."""
+
+    email_template_name = "registration/password_reset_email.html"
+    success_url = reverse_lazy("accounts:password-reset-done")
 
 
 def _require_teacher(user) -> None:

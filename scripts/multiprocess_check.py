@@ -1,0 +1,142 @@
+"""Several app processes: two gunicorn instances on different ports sharing one PostgreSQL
+database and one Redis cache, as a deployment behind a load balancer would run them.
+
+    .venv/bin/python scripts/multiprocess_check.py    # or: make multiprocess
+
+Checks that a session made through one works on the other, that a draft saved through one
+is read back through the other, and that the failed-login throttle counts failures made
+through both (five failures split across the ports lock the username and address out).
+Exits non-zero when a check fails.
+"""
+
+import sys
+import tempfile
+import time
+from contextlib import ExitStack
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from common import (  # noqa: E402
+    csrf_token,
+    django,
+    draft_on_page,
+    fresh_postgres,
+    gunicorn,
+    prepare,
+    production_env,
+    request,
+    run,
+)
+
+PASSWORD = "multi-process-password-7715"  # noqa: S105 - a throwaway account in a fresh db
+SETUP_CODE = f"""
+import json
+from accounts.models import Classroom, Enrollment, User
+from coursework.services import assignment_create
+from lessons.models import Lesson
+
+teacher = User.objects.create_user("mpteacher", password="{PASSWORD}", role="teacher")
+room = Classroom.objects.create(name="Two processes")
+room.teachers.add(teacher)
+student = User.objects.create_user("mpstudent", password="{PASSWORD}", role="student")
+User.objects.create_user("mpvictim", password="{PASSWORD}", role="student")
+Enrollment.objects.create(classroom=room, student=student)
+lesson = Lesson.objects.filter(status="published").latest("pk")
+assignment = assignment_create(classroom=room, lesson=lesson, teacher=teacher)
+write = lesson.modules.get(kind="assignment").position
+print(json.dumps({{"assignment": assignment.pk, "write": write}}))
+"""
+
+PORTS = (8321, 8322)
+
+
+def log_in(port: int, username: str, password: str) -> tuple[int, dict, str]:
+    """POST the login form through `port`; (status, cookies, page or Location)."""
+    page = request(port, "GET", "/login/")
+    cookies = dict(page.cookies)
+    response = request(
+        port,
+        "POST",
+        "/login/",
+        cookies=cookies,
+        form={
+            "username": username,
+            "password": password,
+            "csrfmiddlewaretoken": csrf_token(page.text),
+        },
+    )
+    cookies.update(response.cookies)
+    return response.status, cookies, response.headers.get("location", response.text)
+
+
+def main() -> int:
+    failures = []
+
+    def check(ok: bool, what: str) -> None:
+        print(("ok      " if ok else "FAILED  ") + what)
+        if not ok:
+            failures.append(what)
+
+    url = fresh_postgres("historyclass_multi")
+    prefix = f"multiprocess-{int(time.time())}"
+    env = production_env(
+        DATABASE_URL=url, REDIS_URL="redis://127.0.0.1:6379/2", CACHE_KEY_PREFIX=prefix
+    )
+    print(f"preparing {url}; cache redis://127.0.0.1:6379/2 (key prefix {prefix})", flush=True)
+    prepare(env)
+    run(env, "load_lessons")
+    setup = django(env, SETUP_CODE)
+    workdir = Path(tempfile.mkdtemp(prefix="historyclass-multi-"))
+    a, b = PORTS
+    with ExitStack() as stack:
+        for port in PORTS:
+            stack.enter_context(gunicorn(env, port, 2, workdir / f"gunicorn-{port}.log"))
+
+        # A session made through A works through B.
+        status, cookies, where = log_in(a, "mpstudent", PASSWORD)
+        check(status == 302 and where == "/", f"log in through :{a} (got {status})")
+        home = request(b, "GET", "/", cookies=cookies)
+        check(
+            home.status == 200 and "Two processes" in home.text,
+            f"the session from :{a} is logged in on :{b} (got {home.status})",
+        )
+
+        # A draft saved through A is read through B.
+        writing = f"/work/{setup['assignment']}/{setup['write']}/"
+        page = request(a, "GET", writing, cookies=cookies)
+        cookies.update(page.cookies)
+        _, revision = draft_on_page(page.text)
+        text = "Saved through one process, read through the other."
+        saved = request(
+            a,
+            "POST",
+            writing + "draft/",
+            cookies=cookies,
+            headers={"X-Autosave": "1", "HX-Request": "true", "X-CSRFToken": csrf_token(page.text)},
+            form={"text": text, "revision": revision},
+        )
+        check(saved.status == 200, f"autosave through :{a} (got {saved.status})")
+        shown, shown_revision = draft_on_page(request(b, "GET", writing, cookies=cookies).text)
+        check(
+            shown == text and shown_revision == revision + 1,
+            f"the draft saved through :{a} shows through :{b} at revision {shown_revision}",
+        )
+
+        # Five failures split across the two ports lock the pair out.
+        for attempt, port in enumerate([a, b, a, b, a], start=1):
+            status, _, _ = log_in(port, "mpvictim", f"wrong-{attempt}")
+            check(status == 200, f"failure {attempt} through :{port} is refused")
+        status, _, page_text = log_in(b, "mpvictim", PASSWORD)
+        check(
+            status == 200 and "Too many failed log-in attempts" in page_text,
+            f"after 5 failures split across both, the right password through :{b} is refused",
+        )
+        status, _, _ = log_in(a, "mpvictim", PASSWORD)
+        check(status == 200, f"… and through :{a}")
+    print("OK" if not failures else f"{len(failures)} check(s) failed; logs in {workdir}")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
