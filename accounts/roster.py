@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 from dataclasses import dataclass, field
 
 from django.contrib.auth.validators import UnicodeUsernameValidator
@@ -83,8 +84,16 @@ def _header_map(header: list[str]) -> dict[str, int]:
     return found
 
 
+# Control characters, and the bidirectional overrides that can make a name display as
+# another, have no place in a person's name.
+UNSAFE_IN_NAMES = re.compile("[\x00-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
+
+
 def _check_row(values: dict[str, str]) -> list[str]:
     problems = []
+    for key in ("first_name", "last_name", "email"):
+        if UNSAFE_IN_NAMES.search(values[key]):
+            problems.append(f"{REQUIRED_LABELS[key]} contains control or text-direction characters")
     if not values["first_name"]:
         problems.append("first name is empty")
     if not values["last_name"]:

@@ -12,7 +12,7 @@ from lessons.models import Level
 
 from .grades import CriterionScore, Grade
 from .models import Submission, SubmissionVersion
-from .services import submission_request_revision
+from .services import plain_text, submission_request_revision
 
 
 @dataclass
@@ -97,7 +97,7 @@ def grade_save(
         if not updated:
             grade.refresh_from_db()
             raise StaleGrade(grade=grade)
-        comments = {s.criterion_id: s.comment.strip() for s in scores}
+        comments = {s.criterion_id: plain_text(s.comment).strip() for s in scores}
         for criterion_id, level in chosen.items():
             # A single radio choice saves its level and leaves the comment as it was.
             defaults = (
@@ -107,9 +107,11 @@ def grade_save(
                 grade=grade, criterion_id=criterion_id, defaults=defaults
             )
         if not partial:
-            grade.comment = (comment or "").strip()
+            grade.comment = plain_text(comment or "").strip()
             grade.override_points = override_points
-            grade.override_reason = override_reason.strip() if override_points is not None else ""
+            grade.override_reason = (
+                plain_text(override_reason).strip() if override_points is not None else ""
+            )
             grade.save(update_fields=["comment", "override_points", "override_reason"])
     grade.refresh_from_db()
     return grade

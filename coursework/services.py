@@ -1,5 +1,6 @@
 """Changes to coursework. Bad input raises ValidationError and changes nothing."""
 
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -12,10 +13,18 @@ from lessons.models import Lesson, Module, Question
 
 from .models import Answer, Assignment, Post, Progress, Submission, SubmissionVersion, Visit
 
+# NUL and the other C0 controls (tabs and newlines stay) can't be stored by PostgreSQL or
+# shown usefully anywhere, so written text loses them on the way in.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 POST_EDIT_WINDOW = timedelta(minutes=15)
 TEXT_LIMIT = 50_000
 POST_LIMIT = 5_000
 State = Progress.State
+
+
+def plain_text(value: str) -> str:
+    """The text without control characters other than tab and line breaks."""
+    return CONTROL_CHARACTERS.sub("", value)
 
 
 def _check_dates(opens_at: datetime | None, due_at: datetime | None) -> None:
@@ -117,7 +126,7 @@ def _all_answered(assignment, student, module) -> bool:
 
 def answer_save(*, assignment: Assignment, student: User, question: Question, text: str) -> Answer:
     """Save one answer; a module completes when every one of its questions has an answer."""
-    text = text.strip()
+    text = plain_text(text).strip()
     if len(text) > TEXT_LIMIT:
         raise ValidationError(f"An answer can be at most {TEXT_LIMIT:,} characters.")
     with transaction.atomic():
@@ -134,7 +143,7 @@ def answer_save(*, assignment: Assignment, student: User, question: Question, te
 
 
 def _clean_post_text(text: str) -> str:
-    text = text.strip()
+    text = plain_text(text).strip()
     if not text:
         raise ValidationError("Write something before posting: an empty post can't be shared.")
     if len(text) > POST_LIMIT:
@@ -203,6 +212,7 @@ def draft_save(
     *, assignment: Assignment, student: User, module: Module, text: str, revision: int
 ) -> Submission:
     """Save the draft if the page was loaded at the stored revision; else raise StaleSave."""
+    text = plain_text(text)
     if len(text) > TEXT_LIMIT:
         raise ValidationError(f"A response can be at most {TEXT_LIMIT:,} characters.")
     submission_for(assignment=assignment, student=student, module=module)
@@ -291,7 +301,7 @@ def submission_request_revision(*, submission: Submission, comment: str = "") ->
         raise ValidationError("Only handed-in work can be sent back for revision.")
     with transaction.atomic():
         submission.status = Submission.Status.REVISION
-        submission.revision_comment = comment.strip()
+        submission.revision_comment = plain_text(comment).strip()
         submission.revision += 1
         submission.save(update_fields=["status", "revision_comment", "revision"])
         progress_set(

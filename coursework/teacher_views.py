@@ -18,7 +18,7 @@ from .csv_export import csv_response
 from .dashboard import FILTERS, SKILLS, dashboard_build, gradebook_build
 from .grades import CriterionScore
 from .models import Post, Submission, SubmissionVersion
-from .services import post_create
+from .services import plain_text, post_create
 
 
 def _stuck_days(request) -> int:
@@ -375,7 +375,7 @@ def post_moderate(request, pk: int, post_pk: int):
     post = _post_for(assignment, post_pk)
     action = request.POST.get("action", "")
     if action == "hide":
-        reason = request.POST.get("reason", "").strip()
+        reason = plain_text(request.POST.get("reason", "")).strip()
         if not reason:
             messages.error(request, "Give a reason for hiding the post; it is kept with the post.")
         else:

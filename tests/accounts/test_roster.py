@@ -155,3 +155,13 @@ def test_a_roster_re_adds_a_removed_student(client, teacher, classroom):
     client.force_login(teacher)
     upload(client, classroom, (HEADER + "Re,Turning,returning,\n").encode())
     assert Enrollment.objects.get(student=returning).removed_at is None
+
+
+def test_names_with_control_or_direction_characters_are_refused(client, teacher, classroom):
+    refused(
+        client,
+        teacher,
+        classroom,
+        (HEADER + "Ana\u202egnirts,Lima,ana,\n").encode(),
+        "Line 2: first name contains control or text-direction characters",
+    )
