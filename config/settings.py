@@ -70,6 +70,9 @@ def sqlite_database(path: Path) -> dict:
     return {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": path,
+        # Reusing the connection skips the open and the PRAGMAs on every request.
+        "CONN_MAX_AGE": env_int("CONN_MAX_AGE", "600"),
+        "CONN_HEALTH_CHECKS": True,
         "OPTIONS": {
             # IMMEDIATE takes the write lock at BEGIN, so concurrent writers wait for the
             # busy timeout instead of failing with "database is locked" mid-transaction.
@@ -258,6 +261,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT", "259200")
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
+# Sessions are read from the cache (Redis when shared) and written through to the database.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 LOGGING = {
     "version": 1,

@@ -98,17 +98,39 @@ def progress_set(*, assignment, student, module, complete: bool | None) -> Progr
     return progress
 
 
-def module_open(*, assignment: Assignment, student: User, module: Module) -> Progress:
+# Reopening the module one is already on within this time records nothing new, so reading
+# a page is not a write (which SQLite would queue behind every other writer).
+ACTIVITY_RESOLUTION = timedelta(minutes=2)
+
+
+def module_open(*, assignment: Assignment, student: User, module: Module) -> Progress | None:
     """A student opened a module: remember it for resuming and start (or finish) it."""
-    Visit.objects.update_or_create(
-        assignment=assignment,
-        student=student,
-        defaults={"module": module, "visited_at": timezone.now()},
-    )
+    now = timezone.now()
+    visit = Visit.objects.filter(assignment=assignment, student=student).first()
+    progress = Progress.objects.filter(
+        assignment=assignment, student=student, module=module
+    ).first()
     reading = module.kind == Module.Kind.BACKGROUND or (
         module.kind in {Module.Kind.DOCUMENT_STUDY, Module.Kind.CORROBORATION}
         and not module.questions.exists()
     )
+    recent = (
+        visit is not None
+        and visit.module_id == module.pk
+        and progress is not None
+        and now - progress.last_activity_at < ACTIVITY_RESOLUTION
+        and (progress.state == State.COMPLETE or not reading)
+    )
+    if recent:
+        return progress
+    if (
+        visit is None
+        or visit.module_id != module.pk
+        or now - visit.visited_at >= ACTIVITY_RESOLUTION
+    ):
+        Visit.objects.update_or_create(
+            assignment=assignment, student=student, defaults={"module": module, "visited_at": now}
+        )
     return progress_set(
         assignment=assignment, student=student, module=module, complete=True if reading else None
     )

@@ -1,3 +1,5 @@
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -129,7 +131,10 @@ def _player_context(request, assignment, module, **extra):
         "assignment": assignment,
         "lesson": assignment.lesson,
         "modules": modules,
-        "module": module_content(module),
+        "module": module,
+        # Loaded only when the template's cached copy is missing (see player.html).
+        "full_module": partial(module_content, module),
+        "questions": list(module.questions.select_related("excerpt")),
         "previous": modules[index - 1] if index > 0 else None,
         "next": modules[index + 1] if index + 1 < len(modules) else None,
         "step": index + 1,
