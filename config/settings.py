@@ -261,8 +261,14 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT", "259200")
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
-# Sessions are read from the cache (Redis when shared) and written through to the database.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# With a shared Redis cache, sessions are read from it and written through to the database.
+# A local-memory cache is per process, so there the database alone decides: a log-out in one
+# worker must end the session in every other.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if REDIS_URL
+    else "django.contrib.sessions.backends.db"
+)
 
 LOGGING = {
     "version": 1,
