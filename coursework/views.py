@@ -103,6 +103,19 @@ def _module_at(assignment, position: int) -> Module:
     return module
 
 
+def _work_in(request, pk: int, position: int, *, kind: str | None = None):
+    """The student's open assignment and one of its modules, for a change to their work.
+
+    404 for another class or a module of another kind; 403 once the class is archived.
+    """
+    assignment = assignment_for_student(request.user, pk)
+    require_work_allowed(assignment)
+    module = _module_at(assignment, position)
+    if kind is not None and module.kind != kind:
+        raise Http404("This module takes no such work")
+    return assignment, module
+
+
 @require_GET
 @login_required
 def player_resume(request, pk: int):
@@ -212,9 +225,7 @@ def _back(assignment, module):
 @require_POST
 @login_required
 def answers_save(request, pk: int, position: int):
-    assignment = assignment_for_student(request.user, pk)
-    require_work_allowed(assignment)
-    module = _module_at(assignment, position)
+    assignment, module = _work_in(request, pk, position)
     questions = {q.pk: q for q in module.questions.select_related("module")}
     saved, problems = 0, []
     for key, value in request.POST.items():
@@ -246,11 +257,7 @@ def answers_save(request, pk: int, position: int):
 @require_POST
 @login_required
 def post_create(request, pk: int, position: int):
-    assignment = assignment_for_student(request.user, pk)
-    require_work_allowed(assignment)
-    module = _module_at(assignment, position)
-    if module.kind != Module.Kind.DISCUSSION:
-        raise Http404("This module has no discussion")
+    assignment, module = _work_in(request, pk, position, kind=Module.Kind.DISCUSSION)
     parent = None
     if parent_id := request.POST.get("parent", "").strip():
         if not parent_id.isdigit():
@@ -292,13 +299,6 @@ def post_edit(request, pk: int, post_pk: int):
     return _back(assignment, post.module)
 
 
-def _writing_module(assignment, position):
-    module = _module_at(assignment, position)
-    if module.kind != Module.Kind.ASSIGNMENT:
-        raise Http404("This module has no written work")
-    return module
-
-
 def _stale_page(request, assignment, module, stale: services.StaleSave):
     """The writing page again with the stored (newer) text and the refused one side by side."""
     saved = stale.submission
@@ -317,9 +317,7 @@ def _stale_page(request, assignment, module, stale: services.StaleSave):
 @login_required
 def draft_save(request, pk: int, position: int):
     """Save the draft. Scripts get a status fragment; a stale page gets 409 and both texts."""
-    assignment = assignment_for_student(request.user, pk)
-    require_work_allowed(assignment)
-    module = _writing_module(assignment, position)
+    assignment, module = _work_in(request, pk, position, kind=Module.Kind.ASSIGNMENT)
     form = DraftForm(request.POST)
     scripted = request.headers.get("X-Autosave") == "1"
     if not form.is_valid():
@@ -363,10 +361,7 @@ def _submission(request, assignment, module) -> Submission:
 @require_POST
 @login_required
 def submission_submit(request, pk: int, position: int):
-    assignment = assignment_for_student(request.user, pk)
-    require_work_allowed(assignment)
-    module = _writing_module(assignment, position)
-    submission = _submission(request, assignment, module)
+    assignment, module = _work_in(request, pk, position, kind=Module.Kind.ASSIGNMENT)
     form = DraftForm(request.POST)
     if form.is_valid():
         # The text in the form is saved first, so a submit never hands in an older draft.
@@ -396,9 +391,7 @@ def submission_submit(request, pk: int, position: int):
 @require_POST
 @login_required
 def submission_unsubmit(request, pk: int, position: int):
-    assignment = assignment_for_student(request.user, pk)
-    require_work_allowed(assignment)
-    module = _writing_module(assignment, position)
+    assignment, module = _work_in(request, pk, position, kind=Module.Kind.ASSIGNMENT)
     try:
         services.submission_unsubmit(submission=_submission(request, assignment, module))
     except ValidationError as error:
