@@ -10,7 +10,7 @@ An archived class's lessons stay readable to its students but take no new work.
 """
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -95,8 +95,3 @@ def student_for_teacher(assignment: Assignment, student_pk: int) -> User:
     if student is None:
         raise Http404("No such student in this class")
     return student
-
-
-def open_assignment_filter() -> Q:
-    now = timezone.now()
-    return Q(opens_at__isnull=True) | Q(opens_at__lte=now)

@@ -15,6 +15,7 @@ class AssignmentQuerySet(models.QuerySet):
         return self.filter(withdrawn_at__isnull=True)
 
     def open_now(self):
+        """Active assignments whose open date has come (or that have none)."""
         now = timezone.now()
         return self.active().filter(Q(opens_at__isnull=True) | Q(opens_at__lte=now))
 

@@ -42,9 +42,9 @@ def documents_visible_to(user: User) -> QuerySet[SourceDocument]:
     if user.is_staff:
         return SourceDocument.objects.all()
     if user.is_student:
-        from coursework.access import assignments_for_student, open_assignment_filter
+        from coursework.access import assignments_for_student
 
-        open_lessons = assignments_for_student(user).filter(open_assignment_filter())
+        open_lessons = assignments_for_student(user).open_now()
         return SourceDocument.objects.filter(
             lessons__in=open_lessons.values("lesson_id")
         ).distinct()

@@ -13,17 +13,14 @@ from django.db import transaction
 from . import builder
 from .importing import ImportRefused, _save_document
 from .models import (
-    Criterion,
     Excerpt,
     Lesson,
-    Level,
     Module,
     Question,
-    Rubric,
     SourcedFact,
     SourceDocument,
 )
-from .services import lesson_publish
+from .services import lesson_publish, rubric_create
 
 FORMAT = "history-lesson/1"
 
@@ -47,27 +44,6 @@ def _span(document: SourceDocument, quote: str, where: str, problems: list[str])
     return start, start + len(quote)
 
 
-def _save_rubric(spec: dict) -> Rubric:
-    rubric = Rubric.objects.create(title=spec["title"])
-    for position, item in enumerate(spec["criteria"], start=1):
-        criterion = Criterion.objects.create(
-            rubric=rubric,
-            position=position,
-            title=item["title"],
-            description=item.get("description", ""),
-            skill=item.get("skill", ""),
-        )
-        for index, level in enumerate(item["levels"], start=1):
-            Level.objects.create(
-                criterion=criterion,
-                position=index,
-                title=level["title"],
-                points=level["points"],
-                description=level["description"],
-            )
-    return rubric
-
-
 def lesson_load(*, path: Path, publish: bool = True) -> tuple[Lesson, bool]:
     """The curated lesson in `path`, created unless one with its slug exists; (lesson, created)."""
     data = json.loads(path.read_text(encoding="utf-8"))
@@ -89,7 +65,11 @@ def lesson_load(*, path: Path, publish: bool = True) -> tuple[Lesson, bool]:
             estimated_minutes=data.get("estimated_minutes", 90),
         )
         lesson.documents.set(documents.values())
-        rubric = _save_rubric(data["rubric"]) if data.get("rubric") else None
+        rubric = (
+            rubric_create(title=data["rubric"]["title"], criteria=data["rubric"]["criteria"])
+            if data.get("rubric")
+            else None
+        )
         for position, spec in enumerate(data["modules"], start=1):
             _save_module(lesson, position, spec, documents, rubric, problems)
         if problems:

@@ -8,17 +8,15 @@ from accounts.models import User
 
 from . import builder
 from .models import (
-    Criterion,
     Excerpt,
     Lesson,
-    Level,
     Module,
     Question,
     Reference,
-    Rubric,
     SourcedFact,
     SourceDocument,
 )
+from .services import rubric_create
 
 MAX_FILES = 20
 
@@ -147,26 +145,19 @@ def _save_document(built: builder.BuiltDocument, raw: str, digest: str, user) ->
     return document
 
 
-def _save_rubric(title: str, criteria: list[builder.RubricCriterion]) -> Rubric:
-    rubric = Rubric.objects.create(title=title[:200])
-    for position, item in enumerate(criteria, start=1):
-        criterion = Criterion.objects.create(
-            rubric=rubric,
-            position=position,
-            title=item.name,
-            skill=item.skill if item.skill != "argument" else "",
-        )
-        Level.objects.bulk_create(
-            Level(
-                criterion=criterion,
-                position=index,
-                title=level.label,
-                points=level.points,
-                description=level.description,
-            )
-            for index, level in enumerate(item.levels, start=1)
-        )
-    return rubric
+def _rubric_data(criteria: list[builder.RubricCriterion]) -> list[dict]:
+    """The builder's proposed criteria in the plain form rubric_create takes."""
+    return [
+        {
+            "title": item.name,
+            "skill": item.skill if item.skill != "argument" else "",
+            "levels": [
+                {"title": lv.label, "points": lv.points, "description": lv.description}
+                for lv in item.levels
+            ],
+        }
+        for item in criteria
+    ]
 
 
 def _save_lesson(draft: builder.DraftLesson, documents: dict[str, SourceDocument]) -> Lesson:
@@ -187,7 +178,11 @@ def _save_lesson(draft: builder.DraftLesson, documents: dict[str, SourceDocument
     )
     lesson.documents.set(documents.values())
     for position, item in enumerate(draft.modules, start=1):
-        rubric = _save_rubric(f"{lesson.title}: rubric", item.rubric) if item.rubric else None
+        rubric = (
+            rubric_create(title=f"{lesson.title}: rubric", criteria=_rubric_data(item.rubric))
+            if item.rubric
+            else None
+        )
         module = Module.objects.create(
             lesson=lesson,
             position=position,

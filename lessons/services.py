@@ -3,7 +3,7 @@
 from django.db import transaction
 from django.utils import timezone
 
-from .models import Excerpt, Lesson, Level, Module, Question, Rubric, SourcedFact
+from .models import Criterion, Excerpt, Lesson, Level, Module, Question, Rubric, SourcedFact
 
 
 class PublishRefused(Exception):
@@ -52,6 +52,31 @@ def lesson_publish(*, lesson: Lesson) -> None:
 def lesson_archive(*, lesson: Lesson) -> None:
     lesson.status = Lesson.Status.ARCHIVED
     lesson.save(update_fields=["status"])
+
+
+def rubric_create(*, title: str, criteria: list[dict]) -> Rubric:
+    """A rubric from plain data: criteria with title, skill, description and levels
+    (each with title, points and description), best level first."""
+    rubric = Rubric.objects.create(title=title[:200])
+    for position, item in enumerate(criteria, start=1):
+        criterion = Criterion.objects.create(
+            rubric=rubric,
+            position=position,
+            title=item["title"],
+            description=item.get("description", ""),
+            skill=item.get("skill", ""),
+        )
+        Level.objects.bulk_create(
+            Level(
+                criterion=criterion,
+                position=index,
+                title=level["title"],
+                points=level["points"],
+                description=level["description"],
+            )
+            for index, level in enumerate(item["levels"], start=1)
+        )
+    return rubric
 
 
 def rubric_copy(*, rubric: Rubric, title: str | None = None) -> Rubric:
