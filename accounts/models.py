@@ -1,4 +1,5 @@
 import secrets
+from functools import lru_cache
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
@@ -7,6 +8,7 @@ from django.db.models import Q
 from django.db.models.functions import Length
 from django.db.models.lookups import GreaterThanOrEqual, LessThanOrEqual
 from django.urls import reverse
+from django.utils.crypto import salted_hmac
 
 # No 0/O, 1/I/L: a code read aloud or copied from a board can't be mistyped.
 JOIN_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -46,6 +48,21 @@ class User(AbstractUser):
 
     def get_absolute_url(self) -> str:
         return reverse("accounts:user-detail", args=[self.pk])
+
+    def _get_session_auth_hash(self, secret=None):
+        # Checked on every signed-in request; the HMAC depends only on its inputs.
+        return session_auth_hash(self.password, secret or settings.SECRET_KEY)
+
+
+@lru_cache(maxsize=4096)
+def session_auth_hash(password: str, secret: str) -> str:
+    """Django's session hash for a stored password hash, computed once per process."""
+    return salted_hmac(
+        "django.contrib.auth.models.AbstractBaseUser.get_session_auth_hash",
+        password,
+        secret=secret,
+        algorithm="sha256",
+    ).hexdigest()
 
 
 def new_join_code() -> str:

@@ -164,7 +164,7 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "config.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "history"),
         }
@@ -267,8 +267,9 @@ MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 SESSION_ENGINE = (
     "django.contrib.sessions.backends.cached_db"
     if REDIS_URL
-    else "django.contrib.sessions.backends.db"
+    else "accounts.fastpath"
 )
+AUTHENTICATION_BACKENDS = ["accounts.fastpath.UserBackend"]
 
 LOGGING = {
     "version": 1,

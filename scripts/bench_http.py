@@ -60,6 +60,7 @@ print(json.dumps({
 )
 
 APP_PORT, FLOOR_PORT = 8331, 8332
+CSRF_COOKIE = "benchcsrfsecret0123456789abcdefg"  # 32 characters, like Django's own
 TARGETS = {"student page": 0.5, "dashboard": 0.25}
 P99_TARGET_MS = 50.0
 
@@ -72,7 +73,8 @@ def ms(text: str) -> float:
 def wrk(port: int, path: str, seconds: int, session: str | None = None) -> dict:
     command = ["wrk", "-t2", "-c16", f"-d{seconds}s", "--latency", "--timeout", "5s"]
     if session:
-        command += ["-H", f"Cookie: sessionid={session}"]
+        # A browser sends the CSRF cookie it was given with the first page.
+        command += ["-H", f"Cookie: sessionid={session}; csrftoken={CSRF_COOKIE}"]
     command.append(f"http://127.0.0.1:{port}{path}")
     out = subprocess.run(  # noqa: S603 - wrk with our arguments
         command, capture_output=True, text=True, timeout=seconds + 30, check=True

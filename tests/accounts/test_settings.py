@@ -53,12 +53,21 @@ def test_a_bad_boolean_fails_loudly():
     assert "DEBUG must be a boolean" in result.stderr
 
 
-def test_redis_url_selects_djangos_redis_cache_and_otherwise_local_memory():
+def test_redis_url_selects_the_redis_cache_and_otherwise_local_memory():
     code = "from django.conf import settings; print(settings.CACHES['default']['BACKEND'])"
     with_redis = run_python(code, REDIS_URL="redis://127.0.0.1:6379/0")
     without = run_python(code)
-    assert with_redis.stdout.strip() == "django.core.cache.backends.redis.RedisCache"
+    assert with_redis.stdout.strip() == "config.cache.RedisCache"
     assert without.stdout.strip() == "django.core.cache.backends.locmem.LocMemCache"
+
+
+def test_the_redis_cache_makes_one_client_per_pool_not_one_per_call():
+    from config.cache import RedisCache
+
+    cache = RedisCache("redis://127.0.0.1:6379/15", {})
+    client = cache._cache.get_client("a")
+    assert cache._cache.get_client("b") is client
+    assert cache._cache.get_client("c", write=True) is client  # one server: one pool
 
 
 def test_database_url_selects_postgresql_with_the_psycopg_pool():
