@@ -264,11 +264,7 @@ MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 # With a shared Redis cache, sessions are read from it and written through to the database.
 # A local-memory cache is per process, so there the database alone decides: a log-out in one
 # worker must end the session in every other.
-SESSION_ENGINE = (
-    "django.contrib.sessions.backends.cached_db"
-    if REDIS_URL
-    else "accounts.fastpath"
-)
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db" if REDIS_URL else "accounts.fastpath"
 AUTHENTICATION_BACKENDS = ["accounts.fastpath.UserBackend"]
 
 LOGGING = {

@@ -74,9 +74,7 @@ def test_an_expired_or_unknown_session_loads_empty_and_gets_a_new_key(student):
 
 
 def test_signing_in_and_out_with_the_fast_lookups(client, student):
-    response = client.post(
-        reverse("accounts:login"), {"username": "student", "password": PASSWORD}
-    )
+    response = client.post(reverse("accounts:login"), {"username": "student", "password": PASSWORD})
     assert response.status_code == 302
     assert client.get(reverse("accounts:home")).status_code == 200
     key = client.cookies["sessionid"].value
