@@ -119,13 +119,12 @@ def class_join(*, student: User, code: str) -> Classroom:
 
 def class_remove_student(*, classroom: Classroom, student: User) -> None:
     """Take a student off the roster; their enrollment and work are kept."""
-    updated = (
-        Enrollment.objects.active()
-        .filter(classroom=classroom, student=student)
-        .update(removed_at=timezone.now())
-    )
-    if not updated:
+    enrollments = list(Enrollment.objects.active().filter(classroom=classroom, student=student))
+    if not enrollments:
         raise ValidationError(f"{student.display_name} is not in this class.")
+    for enrollment in enrollments:  # saved one by one, so the class's pages see the change
+        enrollment.removed_at = timezone.now()
+        enrollment.save(update_fields=["removed_at"])
 
 
 def temporary_password() -> str:

@@ -1,6 +1,8 @@
 """What happens when a class works through a lesson: assignments, progress, answers, posts
 and written work. Nothing here is ever deleted by a teacher's action, so work is kept."""
 
+import secrets
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -8,6 +10,12 @@ from django.utils import timezone
 
 from accounts.models import Classroom
 from lessons.models import Lesson, Module, Question
+
+
+def new_stamp() -> int:
+    """A fresh random stamp. Random rather than counted, so a stamp never comes back after a
+    database is restored or rebuilt while rendered pages are still remembered."""
+    return secrets.randbits(31)
 
 
 class AssignmentQuerySet(models.QuerySet):
@@ -32,6 +40,9 @@ class Assignment(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
+    # Changes whenever something every student's page shows changes: the assignment, its
+    # class and roster, the discussion, a member's name (see coursework.stamps).
+    stamp = models.IntegerField(default=new_stamp, editable=False)
 
     objects = AssignmentQuerySet.as_manager()
 
@@ -63,6 +74,27 @@ class Assignment(models.Model):
     @property
     def is_overdue(self) -> bool:
         return self.due_at is not None and self.due_at < timezone.now()
+
+
+class WorkStamp(models.Model):
+    """Changes whenever one student's work in one assignment changes (see coursework.stamps),
+    so a page rendered from that work can be reused until it does."""
+
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="+")
+    student = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    stamp = models.IntegerField(default=new_stamp)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assignment", "student"], name="workstamp_one_per_student"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.student} in {self.assignment_id}: {self.stamp}"
 
 
 class Progress(models.Model):

@@ -12,6 +12,7 @@ from accounts.models import Classroom, User
 from lessons.models import Lesson, Module, Question
 
 from .models import Answer, Assignment, Post, Progress, Submission, SubmissionVersion, Visit
+from .stamps import bump_work
 
 # NUL and the other C0 controls (tabs and newlines stay) can't be stored by PostgreSQL or
 # shown usefully anywhere, so written text loses them on the way in.
@@ -255,6 +256,7 @@ def draft_save(
                     "This work has been handed in; unsubmit it first to change it."
                 )
             raise StaleSave(submission=submission, sent_text=text)
+        bump_work(assignment.pk, student.pk)  # the UPDATE above sends no signal
         progress_set(assignment=assignment, student=student, module=module, complete=None)
     return submission
 
