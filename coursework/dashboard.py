@@ -1,7 +1,7 @@
 """The teacher's progress dashboard and gradebook, built in a fixed number of queries."""
 
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.db.models import Count, Prefetch
 from django.utils import timezone
@@ -68,6 +68,8 @@ class Dashboard:
     all_rows: list[StudentRow]
     module_percent: list[int]
     class_skills: dict[str, float | None]
+    # When the board would look different with no new work: a student turning late or stuck.
+    changes_at: datetime
 
 
 def _graded_scores(assignment: Assignment) -> dict[int, list[CriterionScore]]:
@@ -141,6 +143,9 @@ def dashboard_build(assignment: Assignment, *, show: str = "", stuck_days: int =
 
     now = timezone.now()
     stuck_before = now - timedelta(days=stuck_days)
+    changes = [now + timedelta(days=1)]
+    if assignment.due_at and assignment.due_at > now:
+        changes.append(assignment.due_at)
     rows = []
     for student in students:
         row = StudentRow(
@@ -157,6 +162,8 @@ def dashboard_build(assignment: Assignment, *, show: str = "", stuck_days: int =
         row.is_stuck = not finished and (
             (last is not None and last < stuck_before) or (last is None and opened < stuck_before)
         )
+        if not finished and not row.is_stuck:
+            changes.append((last or opened) + timedelta(days=stuck_days))
         row.skills = _skill_results(
             scores.get(student.pk, []), questions_by_skill, answered.get(student.pk, {})
         )
@@ -179,7 +186,9 @@ def dashboard_build(assignment: Assignment, *, show: str = "", stuck_days: int =
     for skill, _ in SKILLS:
         levels = [r.skills[skill].level for r in rows if r.skills[skill].level is not None]
         class_skills[skill] = sum(levels) / len(levels) if levels else None
-    return Dashboard(assignment, modules, shown, rows, module_percent, class_skills)
+    return Dashboard(
+        assignment, modules, shown, rows, module_percent, class_skills, changes_at=min(changes)
+    )
 
 
 @dataclass

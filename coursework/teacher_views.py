@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.access import classroom_for_teacher
 from lessons.models import Module
 
-from . import grading
+from . import grading, pages
 from .access import assignment_for_teacher
 from .csv_export import csv_response
 from .dashboard import FILTERS, SKILLS, dashboard_build, gradebook_build
@@ -29,23 +29,30 @@ def _stuck_days(request) -> int:
 @require_GET
 @login_required
 def dashboard(request, pk: int):
-    assignment = assignment_for_teacher(request.user, pk)
     show = request.GET.get("show", "")
     if show and show not in FILTERS:
         show = ""
-    board = dashboard_build(assignment, show=show, stuck_days=_stuck_days(request))
+    stuck_days = _stuck_days(request)
+    # Sent as rendered while no student's work has changed (see coursework.pages).
+    key = pages.teacher_key(request, pk, "dashboard", show, stuck_days)
+    if key is not None and (page := pages.memo.get(key)) is not None:
+        return pages.respond(request, page)
+    assignment = assignment_for_teacher(request.user, pk)
+    board = dashboard_build(assignment, show=show, stuck_days=stuck_days)
     ctx = {
         "assignment": assignment,
         "board": board,
         "show": show,
         "filters": FILTERS,
         "skills": SKILLS,
-        "stuck_days": _stuck_days(request),
+        "stuck_days": stuck_days,
     }
     template = "coursework/dashboard.html"
     if request.htmx:
         template += "#board"
-    return render(request, template, ctx)
+    if key is None:
+        return render(request, template, ctx)
+    return pages.render_and_remember(request, key, template, ctx, board.changes_at)
 
 
 @require_GET

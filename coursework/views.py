@@ -13,7 +13,7 @@ from accounts.views import class_page
 from lessons.models import Module
 from lessons.views import module_content
 
-from . import services
+from . import pages, services
 from .access import (
     accepts_work,
     assignment_for_student,
@@ -211,11 +211,44 @@ def _discussion_context(assignment, module, student) -> dict:
 @require_GET
 @login_required
 def player_module(request, pk: int, position: int):
+    # A page rendered for this student under the current stamps is sent as it is; see
+    # coursework.pages for when that is allowed.
+    key = pages.student_key(request, pk, position)
+    if key is not None and (page := pages.memo.get(key)) is not None:
+        return pages.respond(request, page)
     assignment = assignment_for_student(request.user, pk)
     module = _module_at(assignment, position)
+    progress = None
     if accepts_work(assignment):
-        services.module_open(assignment=assignment, student=request.user, module=module)
-    return render(request, "coursework/player.html", _player_context(request, assignment, module))
+        progress = services.module_open(assignment=assignment, student=request.user, module=module)
+    ctx = _player_context(request, assignment, module)
+    if key is None:
+        return render(request, "coursework/player.html", ctx)
+    # Opening the module may have recorded a visit, which changes the student's stamp.
+    key = pages.student_key(request, pk, position)
+    return pages.render_and_remember(
+        request, key, "coursework/player.html", ctx, _player_fresh_until(assignment, progress, ctx)
+    )
+
+
+def _player_fresh_until(assignment, progress, ctx):
+    """Until when the page stays as rendered without any stored change: reopening the module
+    records activity again after ACTIVITY_RESOLUTION, the due date passing changes what
+    handing in means, and the student's own posts stop being editable."""
+    now = timezone.now()
+    limits = [now + pages.MAX_AGE]
+    if accepts_work(assignment):
+        if progress is None:
+            return None
+        limits.append(progress.last_activity_at + services.ACTIVITY_RESOLUTION)
+    if assignment.due_at and assignment.due_at > now:
+        limits.append(assignment.due_at)
+    limits += [
+        post.created_at + services.POST_EDIT_WINDOW
+        for post in ctx.get("posts", ())
+        if post.pk in ctx.get("editable_ids", ())
+    ]
+    return min(limits)
 
 
 def _back(assignment, module):

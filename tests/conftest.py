@@ -5,6 +5,7 @@ import pytest
 from django.core.cache import cache
 
 from accounts.models import Classroom, Enrollment, User
+from coursework import pages
 
 PASSWORD = "correct-horse-battery"
 
@@ -43,8 +44,10 @@ def _plain_static_files(settings):
 @pytest.fixture(autouse=True)
 def _clear_cache():
     cache.clear()
+    pages.memo.clear()
     yield
     cache.clear()
+    pages.memo.clear()
 
 
 @pytest.fixture

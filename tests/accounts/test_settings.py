@@ -107,7 +107,8 @@ def test_sqlite_is_set_up_for_a_web_server(tmp_path):
 def test_pages_carry_a_strict_content_security_policy(client, db):
     response = client.get(reverse("accounts:login"))
     policy = response.headers["Content-Security-Policy"]
-    assert "script-src 'self' 'nonce-" in policy
+    assert "script-src 'self';" in policy
+    assert "nonce" not in policy
     assert "unsafe-inline" not in policy
     assert "unsafe-eval" not in policy
     assert response.headers["X-Frame-Options"] == "DENY"
@@ -119,4 +120,4 @@ def test_pages_have_no_inline_scripts_or_styles(client, db):
     assert "<style" not in html
     assert " style=" not in html
     for chunk in html.split("<script")[1:]:
-        assert " src=" in chunk.split(">")[0] or "nonce=" in chunk.split(">")[0]
+        assert " src=" in chunk.split(">")[0]

@@ -1,0 +1,201 @@
+"""Rendered pages remembered in each process and reused while nothing they show has changed.
+
+A student's lesson page and a teacher's progress dashboard are read far more often than the
+work behind them changes. Each is remembered under a key that holds the stamps of what it
+shows (coursework.stamps), read fresh from the database on every request with one small
+query that also checks access. So a remembered page is used only when:
+
+- the person may still see it (the same rules as coursework.access, checked in SQL);
+- no stamp has changed since it was rendered (any change renders it again);
+- the time it was rendered for has not run out (a due date passing, a post's edit window
+  closing, the student's activity needing to be recorded again).
+
+Everything else falls through to the ordinary view. Nothing here needs a shared cache:
+each process keeps its own pages and the database decides which are current.
+
+The CSRF token differs per browser and per response, so pages are rendered with a
+placeholder that is replaced on the way out. Pages with flash messages are never kept.
+"""
+
+import threading
+from collections import OrderedDict
+from datetime import datetime, timedelta
+from functools import cache
+
+from django.conf import settings
+from django.contrib import messages
+from django.db import connection
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
+
+from accounts.models import Classroom, Enrollment
+
+from .models import Assignment, WorkStamp
+
+# However long a page could be valid, it is rendered again after this.
+MAX_AGE = timedelta(minutes=10)
+
+
+class PageMemo:
+    """Least-recently-used pages, bounded by their total length in characters."""
+
+    def __init__(self, max_chars: int):
+        self.max_chars = max_chars
+        self._pages: OrderedDict[tuple, tuple[datetime, str]] = OrderedDict()
+        self._chars = 0
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple) -> str | None:
+        with self._lock:
+            entry = self._pages.get(key)
+            if entry is None:
+                return None
+            if entry[0] <= timezone.now():
+                self._drop(key)
+                return None
+            self._pages.move_to_end(key)
+            return entry[1]
+
+    def put(self, key: tuple, html: str, valid_until: datetime) -> None:
+        if len(html) > self.max_chars // 4:
+            return
+        with self._lock:
+            if key in self._pages:
+                self._drop(key)
+            self._pages[key] = (valid_until, html)
+            self._chars += len(html)
+            while self._chars > self.max_chars:
+                self._drop(next(iter(self._pages)))
+
+    def _drop(self, key: tuple) -> None:
+        self._chars -= len(self._pages.pop(key)[1])
+
+    def clear(self) -> None:
+        with self._lock:
+            self._pages.clear()
+            self._chars = 0
+
+    def __len__(self) -> int:
+        return len(self._pages)
+
+
+memo = PageMemo(getattr(settings, "PAGE_MEMO_CHARS", 64_000_000))
+
+
+@cache
+def _csrf_placeholder(secret: str) -> str:
+    # Unguessable, so no one can type it into their work and have it replaced.
+    return salted_hmac(
+        "coursework.pages.csrf", "placeholder", secret=secret, algorithm="sha256"
+    ).hexdigest()
+
+
+def csrf_placeholder() -> str:
+    return _csrf_placeholder(settings.SECRET_KEY)
+
+
+def respond(request, html: str) -> HttpResponse:
+    return HttpResponse(html.replace(csrf_placeholder(), get_token(request)))
+
+
+def render_and_remember(request, key, template: str, context: dict, valid_until) -> HttpResponse:
+    """Render with the CSRF placeholder, remember the page until `valid_until` (when given
+    and in the future) and send it with this browser's token."""
+    html = render_to_string(template, {**context, "csrf_token": csrf_placeholder()}, request)
+    now = timezone.now()
+    nonce_used = bool(getattr(request, "_csp_nonce", None))
+    if key is not None and valid_until is not None and valid_until > now and not nonce_used:
+        memo.put(key, html, min(valid_until, now + MAX_AGE))
+    return respond(request, html)
+
+
+def _rememberable(request) -> bool:
+    return request.method == "GET" and not len(messages.get_messages(request))
+
+
+def _q(name: str) -> str:
+    return connection.ops.quote_name(name)
+
+
+@cache
+def _student_sql() -> str:
+    a, c, e, w = (_q(m._meta.db_table) for m in (Assignment, Classroom, Enrollment, WorkStamp))
+    return (
+        f"SELECT a.stamp, c.archived, w.stamp FROM {a} a "  # noqa: S608 - our own table names
+        f"JOIN {c} c ON c.id = a.classroom_id "
+        f"LEFT JOIN {w} w ON w.assignment_id = a.id AND w.student_id = %s "
+        "WHERE a.id = %s AND a.withdrawn_at IS NULL "
+        "AND (a.opens_at IS NULL OR a.opens_at <= %s) "
+        f"AND EXISTS (SELECT 1 FROM {e} e WHERE e.classroom_id = a.classroom_id "
+        "AND e.student_id = %s AND e.removed_at IS NULL)"
+    )
+
+
+@cache
+def _teacher_sql() -> str:
+    a, w = _q(Assignment._meta.db_table), _q(WorkStamp._meta.db_table)
+    teachers = Classroom._meta.get_field("teachers")
+    t = _q(teachers.m2m_db_table())
+    room, person = _q(teachers.m2m_column_name()), _q(teachers.m2m_reverse_name())
+    return (
+        "SELECT a.stamp, "  # noqa: S608 - our own table names
+        f"(SELECT COUNT(*) FROM {w} w WHERE w.assignment_id = a.id), "
+        f"(SELECT SUM(w.stamp) FROM {w} w WHERE w.assignment_id = a.id) "
+        f"FROM {a} a WHERE a.id = %s AND a.withdrawn_at IS NULL "
+        f"AND EXISTS (SELECT 1 FROM {t} t WHERE t.{room} = a.classroom_id AND t.{person} = %s)"
+    )
+
+
+def _now_param():
+    return connection.ops.adapt_datetimefield_value(timezone.now())
+
+
+def student_key(request, assignment_id: int, *parts) -> tuple | None:
+    """The key of a page of the student's own open assignment, or None when the page can't
+    be remembered: another class, not yet open, withdrawn, or messages to show."""
+    user = request.user
+    if not _rememberable(request):
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute(_student_sql(), [user.pk, assignment_id, _now_param(), user.pk])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    assignment_stamp, archived, work_stamp = row
+    return (
+        "student",
+        assignment_id,
+        user.pk,
+        *parts,
+        bool(request.htmx),
+        assignment_stamp,
+        bool(archived),
+        work_stamp,
+    )
+
+
+def teacher_key(request, assignment_id: int, *parts) -> tuple | None:
+    """The key of a page about the whole class's work in an assignment, for one of the
+    class's teachers; None for anyone else (they take the ordinary, fully checked view)."""
+    user = request.user
+    if not _rememberable(request):
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute(_teacher_sql(), [assignment_id, user.pk])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    assignment_stamp, work_count, work_sum = row
+    return (
+        "teacher",
+        assignment_id,
+        user.pk,
+        *parts,
+        bool(request.htmx),
+        assignment_stamp,
+        work_count,
+        work_sum,
+    )
