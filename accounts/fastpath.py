@@ -7,8 +7,10 @@ the checks and the results are Django's own: expired sessions are ignored, inact
 refused, and the session's password hash is compared as before.
 """
 
-from functools import cache
+import copy
+from functools import cache, lru_cache
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.sessions.backends import db
@@ -66,8 +68,18 @@ class UserBackend(ModelBackend):
         return user if user is not None and self.user_can_authenticate(user) else None
 
 
+@lru_cache(maxsize=4096)
+def _decoded(session_data: str, secret: str) -> dict:
+    return db.SessionStore().decode(session_data)
+
+
 class SessionStore(db.SessionStore):
-    """Django's database sessions, with the row read by one plain SELECT."""
+    """Django's database sessions, with the row read by one plain SELECT and each distinct
+    stored text checked and decoded once per process (the same text under the same secret
+    always decodes to the same data)."""
+
+    def decode(self, session_data):
+        return copy.deepcopy(_decoded(session_data, settings.SECRET_KEY))
 
     def _get_session_from_db(self):
         connection = connections[self.model._default_manager.db]

@@ -1,9 +1,11 @@
 from django.contrib import admin
 from django.urls import include, path
 
+# No two apps share a path, so the order only decides how soon a request finds its view:
+# the most-requested pages first, the admin last.
 urlpatterns = [
-    path("admin/", admin.site.urls),
-    path("", include("accounts.urls")),
-    path("", include("lessons.urls")),
     path("", include("coursework.urls")),
+    path("", include("lessons.urls")),
+    path("", include("accounts.urls")),
+    path("admin/", admin.site.urls),
 ]

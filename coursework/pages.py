@@ -116,6 +116,11 @@ def _rememberable(request) -> bool:
     return request.method == "GET" and not len(messages.get_messages(request))
 
 
+def _is_htmx(request) -> bool:
+    # request.htmx builds the whole header mapping to answer this; the page may differ.
+    return request.META.get("HTTP_HX_REQUEST") == "true"
+
+
 def _q(name: str) -> str:
     return connection.ops.quote_name(name)
 
@@ -170,7 +175,7 @@ def student_key(request, assignment_id: int, *parts) -> tuple | None:
         assignment_id,
         user.pk,
         *parts,
-        bool(request.htmx),
+        _is_htmx(request),
         assignment_stamp,
         bool(archived),
         work_stamp,
@@ -194,7 +199,7 @@ def teacher_key(request, assignment_id: int, *parts) -> tuple | None:
         assignment_id,
         user.pk,
         *parts,
-        bool(request.htmx),
+        _is_htmx(request),
         assignment_stamp,
         work_count,
         work_sum,
