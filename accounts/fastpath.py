@@ -81,17 +81,17 @@ class SessionStore(db.SessionStore):
     def decode(self, session_data):
         return copy.deepcopy(_decoded(session_data, settings.SECRET_KEY))
 
-    def _get_session_from_db(self):
+    def load(self):
         connection = connections[self.model._default_manager.db]
         table = connection.ops.quote_name(self.model._meta.db_table)
         with connection.cursor() as cursor:
             cursor.execute(
                 f"SELECT session_data FROM {table} "  # noqa: S608 - our own table name
                 "WHERE session_key = %s AND expire_date > %s",
-                [self.session_key, timezone.now()],
+                [self.session_key, connection.ops.adapt_datetimefield_value(timezone.now())],
             )
             row = cursor.fetchone()
-        if row is None:
+        if row is None:  # unknown or expired, as in Django's own store
             self._session_key = None
-            return None
-        return self.model(session_key=self.session_key, session_data=row[0])
+            return {}
+        return self.decode(row[0])

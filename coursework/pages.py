@@ -17,6 +17,7 @@ The CSRF token differs per browser and per response, so pages are rendered with 
 placeholder that is replaced on the way out. Pages with flash messages are never kept.
 """
 
+import secrets
 import threading
 from collections import OrderedDict
 from datetime import datetime, timedelta
@@ -26,7 +27,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.db import connection
 from django.http import HttpResponse
-from django.middleware.csrf import get_token
+from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH, get_token
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
@@ -97,8 +98,38 @@ def csrf_placeholder() -> str:
     return _csrf_placeholder(settings.SECRET_KEY)
 
 
+_CSRF_INDEX = {c: i for i, c in enumerate(CSRF_ALLOWED_CHARS)}
+
+
+def _random_csrf_string() -> str:
+    """32 characters drawn uniformly from Django's CSRF alphabet, from one read of the
+    system's random source (Django's own get_random_string makes one per character)."""
+    chars = CSRF_ALLOWED_CHARS
+    limit = 256 - 256 % len(chars)  # bytes at or above this would favour some characters
+    picked: list[str] = []
+    while len(picked) < CSRF_SECRET_LENGTH:
+        picked += [chars[b % len(chars)] for b in secrets.token_bytes(48) if b < limit]
+    return "".join(picked[:CSRF_SECRET_LENGTH])
+
+
+def csrf_token(request) -> str:
+    """What `get_token` gives: this browser's CSRF secret under a fresh random mask (so the
+    token differs in every response), with the cookie renewed. Only the mask is drawn
+    faster; a browser without a CSRF cookie yet goes through `get_token` itself."""
+    secret = request.META.get("CSRF_COOKIE")
+    if secret is None or settings.CSRF_USE_SESSIONS:
+        return get_token(request)
+    request.META["CSRF_COOKIE_NEEDS_UPDATE"] = True
+    mask = _random_csrf_string()
+    chars, index = CSRF_ALLOWED_CHARS, _CSRF_INDEX
+    cipher = "".join(
+        chars[(index[s] + index[m]) % len(chars)] for s, m in zip(secret, mask, strict=True)
+    )
+    return mask + cipher
+
+
 def respond(request, html: str) -> HttpResponse:
-    return HttpResponse(html.replace(csrf_placeholder(), get_token(request)))
+    return HttpResponse(html.replace(csrf_placeholder(), csrf_token(request)))
 
 
 def render_and_remember(request, key, template: str, context: dict, valid_until) -> HttpResponse:
