@@ -60,4 +60,5 @@ multiprocess: $(STAMP)
 	$(BIN)/python scripts/multiprocess_check.py
 
 bench-http: $(STAMP)
+	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
 	$(BIN)/python scripts/bench_http.py
