@@ -98,7 +98,13 @@ def _person_changed(sender, instance, created=False, update_fields=None, **kwarg
     # A new account is in no class yet; a log-in only records its time, which no page shows.
     if created or (update_fields is not None and set(update_fields) <= {"last_login"}):
         return
-    bump_assignments(Q(classroom__enrollments__student=instance) | Q(classroom__teachers=instance))
+    # Wherever their name shows: their classes, and discussions they posted in (staff and
+    # former co-teachers may have posted in classes they do not teach).
+    bump_assignments(
+        Q(classroom__enrollments__student=instance)
+        | Q(classroom__teachers=instance)
+        | Q(posts__author=instance)
+    )
 
 
 def _receive(receiver, model, *, deletes=post_delete) -> None:

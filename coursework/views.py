@@ -218,14 +218,20 @@ def player_module(request, pk: int, position: int):
         return pages.respond(request, page)
     assignment = assignment_for_student(request.user, pk)
     module = _module_at(assignment, position)
+    # Every write first: opening the module records a visit, a writing module gets its
+    # draft row. Both change the student's stamp.
     progress = None
     if accepts_work(assignment):
         progress = services.module_open(assignment=assignment, student=request.user, module=module)
+    if module.kind == Module.Kind.ASSIGNMENT:
+        services.submission_for(assignment=assignment, student=request.user, module=module)
+    if key is not None:
+        # Then the stamps, then the content: a change landing in between makes the stamps
+        # older than the content, never the other way round.
+        key = pages.student_key(request, pk, position)
     ctx = _player_context(request, assignment, module)
     if key is None:
         return render(request, "coursework/player.html", ctx)
-    # Opening the module may have recorded a visit, which changes the student's stamp.
-    key = pages.student_key(request, pk, position)
     return pages.render_and_remember(
         request, key, "coursework/player.html", ctx, _player_fresh_until(assignment, progress, ctx)
     )
