@@ -41,15 +41,15 @@ MAX_AGE = timedelta(minutes=10)
 
 
 class PageMemo:
-    """Least-recently-used pages, bounded by their total length in characters."""
+    """Least-recently-used pages, bounded by their total size (characters or bytes)."""
 
     def __init__(self, max_chars: int):
         self.max_chars = max_chars
-        self._pages: OrderedDict[tuple, tuple[datetime, str]] = OrderedDict()
+        self._pages: OrderedDict[tuple, tuple[datetime, object, int]] = OrderedDict()
         self._chars = 0
         self._lock = threading.Lock()
 
-    def get(self, key: tuple) -> str | None:
+    def get(self, key: tuple):
         with self._lock:
             entry = self._pages.get(key)
             if entry is None:
@@ -60,19 +60,22 @@ class PageMemo:
             self._pages.move_to_end(key)
             return entry[1]
 
-    def put(self, key: tuple, html: str, valid_until: datetime) -> None:
-        if len(html) > self.max_chars // 4:
+    def put(self, key: tuple, page, valid_until: datetime, size: int | None = None) -> None:
+        """Keep `page` until `valid_until`; `size` (default `len(page)`) counts against the
+        budget, and a page over a quarter of it is not kept."""
+        size = len(page) if size is None else size
+        if size > self.max_chars // 4:
             return
         with self._lock:
             if key in self._pages:
                 self._drop(key)
-            self._pages[key] = (valid_until, html)
-            self._chars += len(html)
+            self._pages[key] = (valid_until, page, size)
+            self._chars += size
             while self._chars > self.max_chars:
                 self._drop(next(iter(self._pages)))
 
     def _drop(self, key: tuple) -> None:
-        self._chars -= len(self._pages.pop(key)[1])
+        self._chars -= self._pages.pop(key)[2]
 
     def clear(self) -> None:
         with self._lock:
@@ -128,19 +131,24 @@ def csrf_token(request) -> str:
     return mask + cipher
 
 
-def respond(request, html: str) -> HttpResponse:
-    return HttpResponse(html.replace(csrf_placeholder(), csrf_token(request)))
+def respond(request, parts: tuple[bytes, ...]) -> HttpResponse:
+    """A remembered page: its encoded parts joined by this response's CSRF token."""
+    return HttpResponse(csrf_token(request).encode().join(parts))
 
 
 def render_and_remember(request, key, template: str, context: dict, valid_until) -> HttpResponse:
     """Render with the CSRF placeholder, remember the page until `valid_until` (when given
-    and in the future) and send it with this browser's token."""
+    and in the future) and send it with this browser's token.
+
+    The page is kept encoded and cut at the placeholder, so sending it again is one join:
+    no search through the text and no encoding."""
     html = render_to_string(template, {**context, "csrf_token": csrf_placeholder()}, request)
+    parts = tuple(part.encode() for part in html.split(csrf_placeholder()))
     now = timezone.now()
     nonce_used = bool(getattr(request, "_csp_nonce", None))
     if key is not None and valid_until is not None and valid_until > now and not nonce_used:
-        memo.put(key, html, min(valid_until, now + MAX_AGE))
-    return respond(request, html)
+        memo.put(key, parts, min(valid_until, now + MAX_AGE), size=sum(map(len, parts)))
+    return respond(request, parts)
 
 
 def _rememberable(request) -> bool:
