@@ -20,6 +20,33 @@ from django.utils import timezone
 
 
 @cache
+def _native(sql: str, paramstyle: str) -> str:
+    return sql.replace("%s", "?") if paramstyle == "qmark" else sql
+
+
+def fetchone(alias: str, sql: str, params) -> tuple | None:
+    """The first row of a SELECT written with %s placeholders.
+
+    Django's cursor wrapper costs more than the one-row SELECTs run on every request. While
+    queries are logged (DEBUG, or a test counting them) it is used, so they stay visible;
+    otherwise the driver's own cursor runs the statement, still inside Django's connection
+    handling and database-error wrapping."""
+    connection = connections[alias]
+    if connection.queries_logged:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchone()
+    connection.ensure_connection()
+    with connection.wrap_database_errors:
+        cursor = connection.connection.cursor()
+        try:
+            cursor.execute(_native(sql, connection.Database.paramstyle), params)
+            return cursor.fetchone()
+        finally:
+            cursor.close()
+
+
+@cache
 def _user_select(alias: str):
     """The SELECT for one user by primary key, and how to turn a row into a User."""
     User = get_user_model()
@@ -47,9 +74,7 @@ def fetch_user(user_id):
     alias = User._default_manager.db
     connection = connections[alias]
     sql, attnames, converters = _user_select(alias)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [pk])
-        row = cursor.fetchone()
+    row = fetchone(alias, sql, [pk])
     if row is None:
         return None
     values = []
@@ -84,13 +109,12 @@ class SessionStore(db.SessionStore):
     def load(self):
         connection = connections[self.model._default_manager.db]
         table = connection.ops.quote_name(self.model._meta.db_table)
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT session_data FROM {table} "  # noqa: S608 - our own table name
-                "WHERE session_key = %s AND expire_date > %s",
-                [self.session_key, connection.ops.adapt_datetimefield_value(timezone.now())],
-            )
-            row = cursor.fetchone()
+        row = fetchone(
+            self.model._default_manager.db,
+            f"SELECT session_data FROM {table} "  # noqa: S608 - our own table name
+            "WHERE session_key = %s AND expire_date > %s",
+            [self.session_key, connection.ops.adapt_datetimefield_value(timezone.now())],
+        )
         if row is None:  # unknown or expired, as in Django's own store
             self._session_key = None
             return {}

@@ -25,13 +25,14 @@ from functools import cache
 
 from django.conf import settings
 from django.contrib import messages
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection
 from django.http import HttpResponse
 from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH, get_token
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
+from accounts.fastpath import fetchone
 from accounts.models import Classroom, Enrollment
 
 from .models import Assignment, WorkStamp
@@ -203,9 +204,9 @@ def student_key(request, assignment_id: int, *parts) -> tuple | None:
     user = request.user
     if not _rememberable(request):
         return None
-    with connection.cursor() as cursor:
-        cursor.execute(_student_sql(), [user.pk, assignment_id, _now_param(), user.pk])
-        row = cursor.fetchone()
+    row = fetchone(
+        DEFAULT_DB_ALIAS, _student_sql(), [user.pk, assignment_id, _now_param(), user.pk]
+    )
     if row is None:
         return None
     assignment_stamp, archived, work_stamp = row
@@ -227,9 +228,7 @@ def teacher_key(request, assignment_id: int, *parts) -> tuple | None:
     user = request.user
     if not _rememberable(request):
         return None
-    with connection.cursor() as cursor:
-        cursor.execute(_teacher_sql(), [assignment_id, user.pk])
-        row = cursor.fetchone()
+    row = fetchone(DEFAULT_DB_ALIAS, _teacher_sql(), [assignment_id, user.pk])
     if row is None:
         return None
     assignment_stamp, work_count, work_sum = row

@@ -97,3 +97,19 @@ def test_a_deactivated_user_is_signed_out_on_the_next_request(client, db):
     assert client.get(reverse("accounts:home")).status_code == 200
     User.objects.filter(pk=person.pk).update(is_active=False)
     assert client.get(reverse("accounts:home")).status_code == 302
+
+
+def test_fetchone_gives_the_same_row_whether_or_not_queries_are_logged(student):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from accounts.fastpath import fetchone
+
+    sql = "SELECT username, is_active FROM accounts_user WHERE id = %s AND username = %s"
+    direct = fetchone("default", sql, [student.pk, "student"])
+    with CaptureQueriesContext(connection) as logged:
+        through_django = fetchone("default", sql, [student.pk, "student"])
+    assert direct == through_django
+    assert direct[0] == "student" and bool(direct[1]) is True
+    assert len(logged) == 1  # visible to query counting
+    assert fetchone("default", sql, [student.pk, "nobody"]) is None
