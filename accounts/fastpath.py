@@ -72,17 +72,24 @@ def fetch_user(user_id):
     except ValidationError:
         return None
     alias = User._default_manager.db
-    connection = connections[alias]
-    sql, attnames, converters = _user_select(alias)
+    sql = _user_select(alias)[0]
     row = fetchone(alias, sql, [pk])
     if row is None:
         return None
+    # A copy of the user built from this exact row: any change to the row is a new row.
+    return copy.copy(_user_from_row(alias, row))
+
+
+@lru_cache(maxsize=4096)
+def _user_from_row(alias: str, row: tuple):
+    _, attnames, converters = _user_select(alias)
+    connection = connections[alias]
     values = []
     for (column, field_converters), value in zip(converters, row, strict=True):
         for convert in field_converters:
             value = convert(value, column, connection)
         values.append(value)
-    return User.from_db(alias, attnames, values)
+    return get_user_model().from_db(alias, attnames, values)
 
 
 class UserBackend(ModelBackend):

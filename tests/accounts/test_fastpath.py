@@ -113,3 +113,13 @@ def test_fetchone_gives_the_same_row_whether_or_not_queries_are_logged(student):
     assert direct[0] == "student" and bool(direct[1]) is True
     assert len(logged) == 1  # visible to query counting
     assert fetchone("default", sql, [student.pk, "nobody"]) is None
+
+
+def test_each_fetch_gives_a_separate_user_and_sees_every_change(student):
+    first, second = fetch_user(student.pk), fetch_user(student.pk)
+    assert first is not second and first._state is not second._state
+    first.first_name = "Changed in memory only"
+    assert fetch_user(student.pk).first_name == "Amara"
+    User.objects.filter(pk=student.pk).update(first_name="Renamed", is_active=False)
+    fresh = fetch_user(student.pk)
+    assert (fresh.first_name, fresh.is_active) == ("Renamed", False)
