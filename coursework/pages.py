@@ -138,8 +138,8 @@ def respond(request, parts: tuple[bytes, ...]) -> HttpResponse:
 
 
 def render_and_remember(request, key, template: str, context: dict, valid_until) -> HttpResponse:
-    """Render with the CSRF placeholder, remember the page until `valid_until` (when given
-    and in the future) and send it with this browser's token.
+    """Render with the CSRF placeholder, remember the page under `key` until `valid_until`
+    (when both are given and that time is still ahead) and send it with this browser's token.
 
     The page is kept encoded and cut at the placeholder, so sending it again is one join:
     no search through the text and no encoding."""
@@ -198,47 +198,37 @@ def _now_param():
     return connection.ops.adapt_datetimefield_value(timezone.now())
 
 
-def student_key(request, assignment_id: int, *parts) -> tuple | None:
-    """The key of a page of the student's own open assignment, or None when the page can't
-    be remembered: another class, not yet open, withdrawn, or messages to show."""
-    user = request.user
-    if not _rememberable(request):
-        return None
-    row = fetchone(
-        DEFAULT_DB_ALIAS, _student_sql(), [user.pk, assignment_id, _now_param(), user.pk]
-    )
+def _key(request, kind: str, assignment_id: int, parts: tuple, sql: str, params) -> tuple | None:
+    """The page's key: who and what it is, and the stamps the query returns; None when the
+    query finds no row (no access, or a case the ordinary view answers)."""
+    row = fetchone(DEFAULT_DB_ALIAS, sql, params)
     if row is None:
         return None
-    assignment_stamp, archived, work_stamp = row
-    return (
-        "student",
-        assignment_id,
-        user.pk,
-        *parts,
-        _is_htmx(request),
-        assignment_stamp,
-        bool(archived),
-        work_stamp,
-    )
+    return (kind, assignment_id, request.user.pk, *parts, _is_htmx(request), *row)
+
+
+def student_key(request, assignment_id: int, *parts) -> tuple | None:
+    """The key of a page of the student's own open assignment, or None when the page can't
+    be remembered: another class, not yet open, withdrawn, or messages to show. The row
+    holds the assignment's stamp, whether the class is archived, and the work stamp."""
+    if not _rememberable(request):
+        return None
+    user_id = request.user.pk
+    params = [user_id, assignment_id, _now_param(), user_id]
+    return _key(request, "student", assignment_id, parts, _student_sql(), params)
 
 
 def teacher_key(request, assignment_id: int, *parts) -> tuple | None:
     """The key of a page about the whole class's work in an assignment, for one of the
-    class's teachers; None for anyone else (they take the ordinary, fully checked view)."""
-    user = request.user
+    class's teachers; None for anyone else (they take the ordinary, fully checked view).
+    The row holds the assignment's stamp and the count and sum of its work stamps."""
     if not _rememberable(request):
         return None
-    row = fetchone(DEFAULT_DB_ALIAS, _teacher_sql(), [assignment_id, user.pk])
-    if row is None:
-        return None
-    assignment_stamp, work_count, work_sum = row
-    return (
-        "teacher",
-        assignment_id,
-        user.pk,
-        *parts,
-        _is_htmx(request),
-        assignment_stamp,
-        work_count,
-        work_sum,
-    )
+    params = [assignment_id, request.user.pk]
+    return _key(request, "teacher", assignment_id, parts, _teacher_sql(), params)
+
+
+def recall(request, key: tuple | None) -> HttpResponse | None:
+    """The page remembered under `key`, sent with this browser's CSRF token; else None."""
+    page = memo.get(key) if key is not None else None
+    return None if page is None else respond(request, page)

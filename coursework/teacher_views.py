@@ -35,8 +35,8 @@ def dashboard(request, pk: int):
     stuck_days = _stuck_days(request)
     # Sent as rendered while no student's work has changed (see coursework.pages).
     key = pages.teacher_key(request, pk, "dashboard", show, stuck_days)
-    if key is not None and (page := pages.memo.get(key)) is not None:
-        return pages.respond(request, page)
+    if (remembered := pages.recall(request, key)) is not None:
+        return remembered
     assignment = assignment_for_teacher(request.user, pk)
     board = dashboard_build(assignment, show=show, stuck_days=stuck_days)
     ctx = {
@@ -50,8 +50,6 @@ def dashboard(request, pk: int):
     template = "coursework/dashboard.html"
     if request.htmx:
         template += "#board"
-    if key is None:
-        return render(request, template, ctx)
     return pages.render_and_remember(request, key, template, ctx, board.changes_at)
 
 

@@ -214,8 +214,8 @@ def player_module(request, pk: int, position: int):
     # A page rendered for this student under the current stamps is sent as it is; see
     # coursework.pages for when that is allowed.
     key = pages.student_key(request, pk, position)
-    if key is not None and (page := pages.memo.get(key)) is not None:
-        return pages.respond(request, page)
+    if (remembered := pages.recall(request, key)) is not None:
+        return remembered
     assignment = assignment_for_student(request.user, pk)
     module = _module_at(assignment, position)
     # Every write first: opening the module records a visit, a writing module gets its
@@ -230,8 +230,6 @@ def player_module(request, pk: int, position: int):
         # older than the content, never the other way round.
         key = pages.student_key(request, pk, position)
     ctx = _player_context(request, assignment, module)
-    if key is None:
-        return render(request, "coursework/player.html", ctx)
     return pages.render_and_remember(
         request, key, "coursework/player.html", ctx, _player_fresh_until(assignment, progress, ctx)
     )

@@ -1,5 +1,6 @@
-"""The cast every test starts from: an admin, a teacher with a class and a student in it,
-and a teacher and a student outside it who should have no access."""
+"""The cast every test starts from: an admin, a teacher with a class and a student in it
+(and a classmate when a test asks), and a teacher and a student outside it who should
+have no access."""
 
 import pytest
 from django.core.cache import cache
@@ -78,6 +79,14 @@ def classroom(teacher):
 @pytest.fixture
 def student(classroom):
     person = make_user("student", first_name="Amara", last_name="Okafor")
+    enroll(classroom, person)
+    return person
+
+
+@pytest.fixture
+def classmate(classroom) -> User:
+    """A second student in the teacher's class."""
+    person = make_user("classmate", first_name="Bruno", last_name="Silva")
     enroll(classroom, person)
     return person
 

@@ -1,5 +1,6 @@
 """Coursework fixtures: a published lesson with one module of every kind, assigned to the
-shared `classroom`, a classmate for `student`, and the same lesson in `other_classroom`."""
+shared `classroom`, and the same lesson in `other_classroom` (the shared `classmate` is
+in tests/conftest.py)."""
 
 from datetime import timedelta
 
@@ -12,7 +13,6 @@ from coursework import services
 from coursework.models import Assignment, Progress
 from lessons.models import Excerpt, Lesson, Module, Question, SourcedFact, SourceDocument
 from lessons.services import lesson_publish
-from tests.conftest import enroll, make_user
 from tests.lessons.conftest import document, draft_lesson, make_rubric, published_lesson  # noqa: F401
 
 # Positions of the modules in the `lesson` fixture.
@@ -97,13 +97,6 @@ def assignment(lesson, classroom, teacher) -> Assignment:
         teacher=teacher,
         due_at=timezone.now() + timedelta(days=7),
     )
-
-
-@pytest.fixture
-def classmate(classroom) -> User:
-    person = make_user("classmate", first_name="Bruno", last_name="Silva")
-    enroll(classroom, person)
-    return person
 
 
 @pytest.fixture

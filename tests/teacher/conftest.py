@@ -1,6 +1,6 @@
 """Teacher-side fixtures: the shared 3-module `published_lesson` assigned to `classroom`
 (module 3 is the written assignment with a 4-criterion rubric, levels worth 4/3/2/1), a
-classmate, and helpers that hand work in, grade it and make it late."""
+third student, and helpers that hand work in, grade it and make it late."""
 
 from datetime import timedelta
 
@@ -28,13 +28,6 @@ def assignment(published_lesson, classroom, teacher) -> Assignment:  # noqa: F81
         teacher=teacher,
         due_at=timezone.now() + timedelta(days=7),
     )
-
-
-@pytest.fixture
-def classmate(classroom) -> User:
-    person = make_user("classmate", first_name="Bruno", last_name="Silva")
-    enroll(classroom, person)
-    return person
 
 
 @pytest.fixture
