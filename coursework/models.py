@@ -155,6 +155,9 @@ class Answer(models.Model):
     )
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="answers")
     text = models.TextField()
+    revision = models.PositiveIntegerField(
+        default=0, help_text="Goes up by one on every save; a save must name the one it read."
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
