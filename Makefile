@@ -24,8 +24,12 @@ run: demo
 
 test: setup pytest
 
+# Races need real concurrent connections: on SQLite that takes a database file (ignored when
+# DATABASE_URL names PostgreSQL, where every thread has its own connection anyway).
 pytest: $(STAMP)
 	$(BIN)/python -m pytest
+	rm -f $(CURDIR)/.test-races.sqlite3*
+	TEST_DATABASE_FILE=$(CURDIR)/.test-races.sqlite3 $(BIN)/python -m pytest -m race tests/races
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

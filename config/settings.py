@@ -156,7 +156,8 @@ DATABASES = {
 }
 # Browser tests serve pages from another thread while the test writes; an in-memory SQLite
 # test database can't take concurrent writers, a file in WAL mode can.
-if TEST_DATABASE_FILE := os.environ.get("TEST_DATABASE_FILE", ""):
+TEST_DATABASE_FILE = os.environ.get("TEST_DATABASE_FILE", "")
+if TEST_DATABASE_FILE and DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"]["TEST"] = {"NAME": TEST_DATABASE_FILE}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
