@@ -1,39 +1,15 @@
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 
 from .models import CLASS_NAME_MAX
 from .roster import ROSTER_MAX_BYTES
-from .throttle import login_failure_record, login_is_locked, login_success_record
-
-LOCKED_MESSAGE = (
-    "Too many failed log-in attempts for this username. "
-    "For your safety it is locked for 15 minutes; try again later or ask your teacher."
-)
 
 
-def client_address(request) -> str:
-    return request.META.get("REMOTE_ADDR", "") if request is not None else ""
-
-
-class LoginForm(AuthenticationForm):
-    """Log in, refusing a username and address pair after repeated failures."""
-
-    def clean(self):
-        username = self.cleaned_data.get("username") or ""
-        address = client_address(self.request)
-        if username and login_is_locked(username=username, address=address):
-            raise ValidationError(LOCKED_MESSAGE, code="locked")
-        try:
-            cleaned = super().clean()
-        except ValidationError as error:
-            if error.code == "invalid_login" and login_failure_record(
-                username=username, address=address
-            ):
-                raise ValidationError(LOCKED_MESSAGE, code="locked") from None
-            raise
-        login_success_record(username=username, address=address)
-        return cleaned
+def lockout_username(request, credentials) -> str:
+    """The name failed logins are counted under: as typed, without case or outer spaces, so
+    "Teacher " and "teacher" share one count."""
+    typed = credentials.get("username") if credentials else request.POST.get("username")
+    return (typed or "").strip().lower()
 
 
 class ClassNameForm(forms.Form):

@@ -1,3 +1,5 @@
+from axes.handlers.proxy import AxesProxyHandler
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -16,22 +18,46 @@ from .access import (
     user_for_viewer,
     with_student_counts,
 )
-from .forms import ClassNameForm, CoTeacherForm, JoinForm, LoginForm, RosterForm
+from .forms import ClassNameForm, CoTeacherForm, JoinForm, RosterForm
 from .models import Enrollment
 from .roster import RosterError
 
 
 class LoginView(auth_views.LoginView):
-    form_class = LoginForm
     redirect_authenticated_user = True
+
+
+def lockout_response(request, original_response, credentials):
+    """The page for a refused login or reset request: what happened and when to try again.
+    Nothing is checked, saved or sent for a refused request."""
+    reset = request.resolver_match is not None and request.resolver_match.view_name == (
+        "accounts:password-reset"
+    )
+    ctx = {
+        "reset": reset,
+        "minutes": max(1, settings.LOGIN_LOCKOUT_SECONDS // 60),
+    }
+    return render(request, "registration/lockout.html", ctx, status=429)
 
 
 class PasswordResetView(auth_views.PasswordResetView):
     """Ask for a reset link by email. The answer is the same whether or not the address
-    belongs to an account, so the form can't be used to find out who has one."""
+    belongs to an account, so the form can't be used to find out who has one.
+
+    Requests go through the same throttle as logins, keyed on the address typed and the
+    client's address: every request counts, whether or not an account has that address."""
 
     email_template_name = "registration/password_reset_email.html"
     success_url = reverse_lazy("accounts:password-reset-done")
+
+    def form_valid(self, form):
+        credentials = {"username": form.cleaned_data["email"]}
+        if not AxesProxyHandler.is_allowed(self.request, credentials):
+            return lockout_response(self.request, None, credentials)
+        AxesProxyHandler.user_login_failed(__name__, credentials, self.request)
+        if self.request.axes_locked_out:
+            return lockout_response(self.request, None, credentials)
+        return super().form_valid(form)
 
 
 def _require_teacher(user) -> None:

@@ -5,6 +5,7 @@ DEBUG=0, SECRET_KEY, ALLOWED_HOSTS and usually DATABASE_URL and REDIS_URL.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import parse_qsl, unquote, urlsplit
 
@@ -112,6 +113,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "django_tasks_db",
+    "axes",
     "accounts",
     "lessons",
     "coursework",
@@ -128,6 +130,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes asks: it turns a refused login on any form into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -245,7 +249,8 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", "0" if DEBUG else "31536000")
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
 SECURE_HSTS_PRELOAD = SECURE_HSTS_SECONDS > 0
-if env_bool("BEHIND_TLS_PROXY", "0"):
+BEHIND_TLS_PROXY = env_bool("BEHIND_TLS_PROXY", "0")
+if BEHIND_TLS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # Password-reset mail. Development prints it to the console; production sends it by SMTP.
@@ -276,7 +281,41 @@ MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 # A local-memory cache is per process, so there the database alone decides: a log-out in one
 # worker must end the session in every other.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db" if REDIS_URL else "accounts.fastpath"
-AUTHENTICATION_BACKENDS = ["accounts.fastpath.UserBackend"]
+# django-axes checks every login first, whichever form it comes from (the site's, the
+# admin's), and refuses a locked-out one before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "accounts.fastpath.UserBackend",
+]
+
+# Failed logins are counted per username and client address in the database, so every app
+# process sees the same count with or without a shared cache. A lockout stops only that
+# pair: the right password from another address still logs in. Attempts during a lockout
+# don't extend it, and a success clears the pair's count.
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = timedelta(seconds=LOGIN_LOCKOUT_SECONDS)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_USERNAME_CALLABLE = "accounts.forms.lockout_username"
+AXES_LOCKOUT_CALLABLE = "accounts.views.lockout_response"
+# Only failures are kept: no record of every person's logins and addresses.
+AXES_DISABLE_ACCESS_LOG = True
+# Locks are lifted with `manage.py axes_reset_username`; the admin shows no attempts.
+AXES_ENABLE_ADMIN = False
+# The client's address: REMOTE_ADDR, unless the documented TLS proxy stands in front. That
+# proxy appends the address it saw to X-Forwarded-For; the right-most entry is the one it
+# vouches for (anything to its left came from the client), so exactly that one is read.
+# Without the proxy a client-sent X-Forwarded-For is ignored.
+if BEHIND_TLS_PROXY:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+    AXES_IPWARE_PROXY_ORDER = "left-most"
+    AXES_IPWARE_PROXY_COUNT = 0
+    # Not strict, so a client-sent prefix doesn't make the proxy's entry unreadable.
+    IPWARE_STRICT = False
+else:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
 
 LOGGING = {
     "version": 1,
