@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from .markup import looks_like_html, looks_like_markdown_source, read_html, read_markdown, read_text
 from .mojibake import repair_mojibake
 from .shape import detect_shape
 from .text import REF_CLOSE, REF_MARK, REF_OPEN, collapse_spaces, sentence_spans
@@ -39,6 +40,7 @@ class CleanParagraph:
     section: str = ""
     citations: list[CitedSentence] = field(default_factory=list)
     had_boilerplate: bool = False
+    quoted_by: str | None = None
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,10 @@ class CleanDocument:
     title: str
     paragraphs: list[CleanParagraph]
     repairs: int
+    author: str = ""
+    date: str = ""
+    site: str = ""
+    url: str = ""
 
 
 def sanitize(text: str) -> str:
@@ -59,7 +65,24 @@ def sanitize(text: str) -> str:
 def clean_document(*, text: str) -> CleanDocument:
     """Detect the shape of `text` and clean it into paragraphs."""
     text, repairs = repair_mojibake(sanitize(text))
+    if looks_like_html(text) or looks_like_markdown_source(text):
+        source = read_html(text) if looks_like_html(text) else read_markdown(text)
+        return CleanDocument(
+            shape="html" if looks_like_html(text) else "markdown",
+            title=source.title,
+            paragraphs=[
+                CleanParagraph(text=b.text, section=b.section, quoted_by=b.quoted_by)
+                for b in source.blocks
+            ],
+            repairs=repairs,
+            author=source.author,
+            date=source.date,
+            site=source.site,
+            url=source.url,
+        )
     shape = detect_shape(text)
+    if shape != "wikitext":
+        text = read_text(text)
     if shape == "wikitext":
         title, paragraphs = _clean_wikitext(text)
     else:

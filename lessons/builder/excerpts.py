@@ -184,3 +184,43 @@ def _introduced_passages(
             found.append(_Found(passage_start, passage_end, sentence, sentence, False))
             break
     return found
+
+
+_FIRST_PERSON_WORDS = re.compile(r"\b(?:I|my|me|we|our|us)\b")
+
+
+def block_excerpts(
+    *, document: str, paragraphs: list[Paragraph], quoted_by: list[str | None], author: str
+) -> list[Excerpt]:
+    """Excerpts the structure marks: blockquotes, and a first-person letter its metadata signs."""
+    letter = (
+        bool(author) and all(who is None for who in quoted_by) and _first_person_body(paragraphs)
+    )
+    found = []
+    for index, (paragraph, who) in enumerate(zip(paragraphs, quoted_by, strict=True)):
+        if who is None and not letter:
+            continue
+        speaker = (who or (author if letter else "")) or "unnamed"
+        found.append(
+            Excerpt(
+                document=document,
+                text=paragraph.text,
+                start=paragraph.start,
+                end=paragraph.end,
+                paragraph=index,
+                speaker=speaker,
+                speaker_role="unknown",
+                date_text="",
+                source_kind="letter" if letter else "unknown",
+                introducer="",
+                quoted=False,
+            )
+        )
+    return found
+
+
+def _first_person_body(paragraphs: list[Paragraph]) -> bool:
+    if not paragraphs or any(char in p.text for p in paragraphs for char in '"“”'):
+        return False
+    voiced = sum(1 for p in paragraphs if _FIRST_PERSON_WORDS.search(p.text))
+    return voiced * 2 > len(paragraphs)

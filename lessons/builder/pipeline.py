@@ -6,7 +6,7 @@ from .clean import CleanParagraph, clean_document
 from .corroborate import corroborate_gaps, find_corroborations
 from .draft import propose_lesson
 from .errors import BuilderError
-from .excerpts import extract_excerpts
+from .excerpts import block_excerpts, extract_excerpts
 from .facts import extract_events, extract_figures
 from .gaps import find_gaps
 from .relevance import score_paragraphs
@@ -41,15 +41,31 @@ def build_document(*, text: str, name: str) -> BuiltDocument:
         if v.off_topic
     ]
     cleaned_text = PARAGRAPH_SEPARATOR.join(p.text for p in paragraphs)
+    excerpts = extract_excerpts(document=name, paragraphs=paragraphs, text=cleaned_text)
+    quoted = block_excerpts(
+        document=name,
+        paragraphs=paragraphs,
+        quoted_by=[p.quoted_by for p in kept_sources],
+        author=cleaned.author,
+    )
+    if quoted:
+        excerpts = sorted(
+            quoted + [e for e in excerpts if not any(q.start <= e.start < q.end for q in quoted)],
+            key=lambda e: e.start,
+        )
     return BuiltDocument(
         name=name,
         shape=cleaned.shape,
         title=cleaned.title or name,
+        author=cleaned.author,
+        date=cleaned.date,
+        site=cleaned.site,
+        url=cleaned.url,
         cleaned_text=cleaned_text,
         paragraphs=paragraphs,
         dropped=dropped,
         references=[ref for p in paragraphs for ref in p.references],
-        excerpts=extract_excerpts(document=name, paragraphs=paragraphs, text=cleaned_text),
+        excerpts=excerpts,
         events=extract_events(document=name, paragraphs=paragraphs),
         figures=extract_figures(document=name, paragraphs=paragraphs),
         gaps=find_gaps(document=name, paragraphs=paragraphs),

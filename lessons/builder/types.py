@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
-Shape = Literal["wikitext", "web"]
+Shape = Literal["wikitext", "web", "markdown", "html"]
 SpeakerRole = Literal["participant", "contemporary_observer", "historian", "unknown"]
 Skill = Literal["sourcing", "contextualization", "corroboration", "close_reading"]
 ModuleKind = Literal["background", "document_study", "corroboration", "discussion", "assignment"]
@@ -136,6 +136,10 @@ class BuiltDocument:
     figures: list[Figure]
     gaps: list[Gap]
     repairs: int
+    author: str = ""
+    date: str = ""
+    site: str = ""
+    url: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         """Return a JSON-able dict of the whole document."""
