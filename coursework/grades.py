@@ -39,7 +39,8 @@ class Grade(models.Model):
 
     @property
     def rubric_points(self) -> int:
-        return sum(score.level.points for score in self.scores.all() if score.level_id)
+        """The points awarded as they were when each level was chosen."""
+        return sum(score.points or 0 for score in self.scores.all() if score.level_id)
 
     @property
     def points(self) -> int:
@@ -60,13 +61,45 @@ class CriterionScore(models.Model):
     level = models.ForeignKey(
         Level, on_delete=models.PROTECT, null=True, blank=True, related_name="scores"
     )
+    # Copied from the level when it is chosen, so the grade never follows a later rubric edit.
+    points = models.PositiveIntegerField(null=True, blank=True)
     comment = models.TextField(blank=True)
 
     class Meta:
         ordering = ["criterion__position"]
         constraints = [
-            models.UniqueConstraint(fields=["grade", "criterion"], name="score_one_per_criterion")
+            models.UniqueConstraint(fields=["grade", "criterion"], name="score_one_per_criterion"),
+            models.CheckConstraint(
+                condition=Q(level__isnull=True) | Q(points__isnull=False),
+                name="score_level_has_points",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.criterion}: {self.level or '—'}"
+
+
+class GradeRecord(models.Model):
+    """A returned grade as the student saw it, kept when a regrade replaces it."""
+
+    grade = models.ForeignKey(Grade, on_delete=models.CASCADE, related_name="history")
+    points = models.PositiveIntegerField()
+    max_points = models.PositiveIntegerField()
+    override_reason = models.CharField(max_length=300, blank=True)
+    comment = models.TextField(blank=True)
+    # [{"criterion": title, "level": title, "points": n, "comment": text}, ...] in rubric order.
+    scores = models.JSONField(default=list)
+    graded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    returned_at = models.DateTimeField()
+    replaced_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    replaced_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["grade", "-replaced_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.grade}: {self.points} of {self.max_points}, replaced {self.replaced_at}"

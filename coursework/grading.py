@@ -1,25 +1,39 @@
-"""Grading written work against its rubric, returning it, and asking for revisions."""
+"""Grading written work against its rubric, returning it, regrading it, and asking for
+revisions.
+
+Every write names the version its page showed and runs on locked rows: the submission, then
+the version, then its grade. A student taking work back locks the same submission row, so
+a save and an unsubmit never interleave, and a save for a version that is gone, superseded
+or already returned changes nothing.
+"""
 
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Q
 from django.utils import timezone
 
 from accounts.models import User
-from lessons.models import Level
+from lessons.models import Level, Rubric
 
-from .grades import CriterionScore, Grade
+from .grades import CriterionScore, Grade, GradeRecord
 from .models import Submission, SubmissionVersion
 from .services import plain_text, submission_request_revision
 
 
 @dataclass
 class StaleGrade(Exception):
-    """Another teacher saved this grade after the page was loaded; nothing was overwritten."""
+    """Someone saved this grade after the page was loaded; nothing was overwritten."""
 
     grade: Grade
+
+
+class GradeNotCurrent(Exception):
+    """The page graded a version that is no longer the one to grade; nothing was saved."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
 
 
 def latest_version(submission: Submission) -> SubmissionVersion | None:
@@ -44,8 +58,8 @@ class ScoreInput:
     comment: str = ""
 
 
-def _check_scores(grade: Grade, scores: list[ScoreInput]) -> dict[int, Level | None]:
-    criteria = {c.pk: c for c in grade.rubric.criteria.prefetch_related("levels")}
+def _check_scores(rubric: Rubric, scores: list[ScoreInput]) -> dict[int, Level | None]:
+    criteria = {c.pk: c for c in rubric.criteria.prefetch_related("levels")}
     chosen: dict[int, Level | None] = {}
     for score in scores:
         criterion = criteria.get(score.criterion_id)
@@ -63,9 +77,77 @@ def _check_scores(grade: Grade, scores: list[ScoreInput]) -> dict[int, Level | N
     return chosen
 
 
+def _check_override(rubric: Rubric, override_points: int | None, override_reason: str) -> None:
+    if override_points is None:
+        return
+    maximum = rubric.max_points
+    if override_points < 0 or override_points > maximum:
+        raise ValidationError(f"The total must be between 0 and {maximum} points.")
+    if not override_reason.strip():
+        raise ValidationError("Give a reason when you change the total by hand.")
+
+
+def _lock_grade(*, submission: Submission, version_id: int, regrade: bool) -> Grade:
+    """The version's grade, locked with its submission and version, if that version may
+    still be graded this way; otherwise GradeNotCurrent. Call inside a transaction."""
+    locked = Submission.objects.select_for_update().get(pk=submission.pk)
+    version = (
+        SubmissionVersion.objects.select_for_update()
+        .filter(pk=version_id, submission=locked)
+        .first()
+    )
+    if version is None:
+        raise GradeNotCurrent(
+            "The student took this version back, so it is no longer there to grade."
+        )
+    newest = locked.versions.order_by("-number").values_list("pk", flat=True).first()
+    if newest != version.pk:
+        raise GradeNotCurrent(
+            "The student has handed in a newer version since you opened this page."
+        )
+    grade = Grade.objects.select_for_update().filter(version=version).first()
+    if grade is None:
+        grade = Grade.objects.create(version=version, rubric=submission.module.rubric)
+    if regrade:
+        if grade.returned_at is None or locked.status != Submission.Status.RETURNED:
+            raise GradeNotCurrent("This grade is not returned, so there is nothing to regrade.")
+    elif grade.returned_at is not None or locked.status != Submission.Status.SUBMITTED:
+        raise GradeNotCurrent(
+            "This work was returned or sent back since you opened this page. "
+            "To change a returned grade, use Regrade."
+        )
+    return grade
+
+
+def _record(grade: Grade, replaced_by: User, now) -> GradeRecord:
+    """Keep the grade the student saw before a regrade replaces it."""
+    scores = grade.scores.select_related("criterion", "level")
+    return GradeRecord.objects.create(
+        grade=grade,
+        points=grade.points,
+        max_points=grade.rubric.max_points,
+        override_reason=grade.override_reason if grade.override_points is not None else "",
+        comment=grade.comment,
+        scores=[
+            {
+                "criterion": s.criterion.title,
+                "level": s.level.title if s.level else "",
+                "points": s.points,
+                "comment": s.comment,
+            }
+            for s in scores
+        ],
+        graded_by=grade.grader,
+        returned_at=grade.returned_at,
+        replaced_by=replaced_by,
+        replaced_at=now,
+    )
+
+
 def grade_save(
     *,
-    grade: Grade,
+    submission: Submission,
+    version_id: int,
     grader: User,
     revision: int,
     scores: list[ScoreInput],
@@ -73,64 +155,81 @@ def grade_save(
     override_points: int | None = None,
     override_reason: str = "",
     partial: bool = False,
+    regrade: bool = False,
 ) -> Grade:
-    """Save levels and comments; refused whole for a bad level, points or a stale page.
+    """Save levels and comments for the named version; refused whole for a bad level or
+    points (ValidationError), a page older than the last save (StaleGrade), or a version
+    that is gone, superseded or returned (GradeNotCurrent).
 
     `partial` saves only the criteria given (one radio choice at a time) and keeps the rest.
+    `regrade` changes a returned grade: the grade the student saw is kept in its history,
+    the new one must be complete, and it is shown to the student at once.
     """
-    chosen = _check_scores(grade, scores)
-    if override_points is not None:
-        maximum = grade.rubric.max_points
-        if override_points < 0 or override_points > maximum:
-            raise ValidationError(f"The total must be between 0 and {maximum} points.")
-        if not override_reason.strip():
-            raise ValidationError("Give a reason when you change the total by hand.")
+    rubric = submission.module.rubric
+    chosen = _check_scores(rubric, scores)
+    _check_override(rubric, override_points, override_reason)
     with transaction.atomic():
-        # Compare-and-set: a save from a page older than another teacher's save changes
-        # nothing. The same teacher's own quick saves (a level, then "Save grade") may
-        # overtake each other, so the last saver's own page is never stale to itself.
-        updated = (
-            Grade.objects.filter(pk=grade.pk)
-            .filter(Q(revision=revision) | Q(grader=grader))
-            .update(revision=F("revision") + 1, grader=grader, updated_at=timezone.now())
-        )
-        if not updated:
-            grade.refresh_from_db()
+        grade = _lock_grade(submission=submission, version_id=version_id, regrade=regrade)
+        if grade.revision != revision:
             raise StaleGrade(grade=grade)
+        now = timezone.now()
+        if regrade:
+            _record(grade, grader, now)
         comments = {s.criterion_id: plain_text(s.comment).strip() for s in scores}
         for criterion_id, level in chosen.items():
+            points = level.points if level else None
             # A single radio choice saves its level and leaves the comment as it was.
-            defaults = (
-                {"level": level} if partial else {"level": level, "comment": comments[criterion_id]}
-            )
+            defaults = {"level": level, "points": points}
+            if not partial:
+                defaults["comment"] = comments[criterion_id]
             CriterionScore.objects.update_or_create(
                 grade=grade, criterion_id=criterion_id, defaults=defaults
             )
+        grade.revision += 1
+        grade.grader = grader
+        fields = ["revision", "grader", "updated_at"]
         if not partial:
             grade.comment = plain_text(comment or "").strip()
             grade.override_points = override_points
             grade.override_reason = (
                 plain_text(override_reason).strip() if override_points is not None else ""
             )
-            grade.save(update_fields=["comment", "override_points", "override_reason"])
+            fields += ["comment", "override_points", "override_reason"]
+        if regrade:
+            if not grade.is_complete:
+                raise ValidationError("Choose a level for every criterion before regrading.")
+            grade.returned_at = now
+            fields.append("returned_at")
+            Submission.objects.filter(pk=submission.pk).update(returned_at=now)
+        # save() rather than update(), so the student's remembered pages are renewed.
+        grade.save(update_fields=fields)
     grade.refresh_from_db()
     return grade
 
 
-def grade_return(*, submission: Submission) -> None:
-    """Show the grade to the student: its scores, comments and points."""
-    if submission.status != Submission.Status.SUBMITTED:
-        raise ValidationError("Only handed-in work that is not yet returned can be returned.")
-    grade = grade_for(submission=submission)
-    if grade is None or not grade.is_complete:
-        raise ValidationError("Choose a level for every criterion before returning the work.")
-    now = timezone.now()
+def grade_return(*, submission: Submission, version_id: int | None = None) -> None:
+    """Show the grade to the student: its scores, comments and points. With `version_id`,
+    only if that version is still the one handed in."""
     with transaction.atomic():
+        locked = Submission.objects.select_for_update().get(pk=submission.pk)
+        if locked.status != Submission.Status.SUBMITTED:
+            raise ValidationError("Only handed-in work that is not yet returned can be returned.")
+        version = locked.versions.order_by("-number").first()
+        if version_id is not None and (version is None or version.pk != version_id):
+            raise GradeNotCurrent(
+                "The student took this version back or handed in another since you opened "
+                "this page."
+            )
+        grade = Grade.objects.select_for_update().filter(version=version).first()
+        if grade is None or not grade.is_complete:
+            raise ValidationError("Choose a level for every criterion before returning the work.")
+        now = timezone.now()
         grade.returned_at = now
         grade.save(update_fields=["returned_at"])
-        submission.status = Submission.Status.RETURNED
-        submission.returned_at = now
-        submission.save(update_fields=["status", "returned_at"])
+        locked.status = Submission.Status.RETURNED
+        locked.returned_at = now
+        locked.save(update_fields=["status", "returned_at"])
+    submission.status, submission.returned_at = locked.status, locked.returned_at
 
 
 def grade_return_all(*, submissions: list[Submission]) -> int:

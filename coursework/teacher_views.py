@@ -16,7 +16,7 @@ from . import grading, pages
 from .access import assignment_for_teacher
 from .csv_export import csv_response
 from .dashboard import FILTERS, SKILLS, dashboard_build, gradebook_build
-from .grades import CriterionScore
+from .grades import CriterionScore, GradeRecord
 from .models import Post, Submission, SubmissionVersion
 from .services import plain_text, post_create
 
@@ -124,15 +124,19 @@ def grading_queue(request, pk: int):
 
 
 def _loaded(grade):
-    """The grade with its scores and rubric loaded, so showing it costs a fixed few queries."""
+    """The grade with its scores, rubric and history loaded, so showing it costs a fixed
+    few queries."""
     return (
-        grading.Grade.objects.select_related("rubric")
+        grading.Grade.objects.select_related("rubric", "version")
         .prefetch_related(
             Prefetch(
                 "scores",
                 queryset=CriterionScore.objects.select_related("criterion", "level"),
             ),
             "rubric__criteria__levels",
+            Prefetch(
+                "history", queryset=GradeRecord.objects.select_related("graded_by", "replaced_by")
+            ),
         )
         .get(pk=grade.pk)
     )
@@ -142,15 +146,20 @@ def _grading_context(assignment, submission, **extra):
     module, queue = _queue(assignment)
     ids = [s.pk for s in queue]
     index = ids.index(submission.pk) if submission.pk in ids else None
-    grade = _loaded(grading.grade_for(submission=submission))
-    criteria = grade.rubric.criteria.all()
-    scores = {s.criterion_id: s for s in grade.scores.all()}
+    current = grading.grade_for(submission=submission)
+    grade = _loaded(current) if current is not None else None
+    scores = {s.criterion_id: s for s in grade.scores.all()} if grade else {}
+    criteria = grade.rubric.criteria.all() if grade else []
+    returned = bool(grade and grade.returned_at)
     ctx = {
         "assignment": assignment,
         "submission": submission,
         "versions": list(submission.versions.all()),
         "grade": grade,
         "criteria": [(c, scores.get(c.pk)) for c in criteria],
+        # What the form may do: grade handed-in work, or regrade returned work.
+        "can_grade": submission.status == Submission.Status.SUBMITTED and not returned,
+        "can_regrade": submission.status == Submission.Status.RETURNED and returned,
         "previous": queue[index - 1] if index else None,
         "next": queue[index + 1] if index is not None and index + 1 < len(queue) else None,
         "position": (index or 0) + 1,
@@ -160,11 +169,13 @@ def _grading_context(assignment, submission, **extra):
     return ctx
 
 
-def _submission_for(assignment, submission_pk: int) -> Submission:
+def _submission_for(assignment, submission_pk: int, *, drafts: bool = False) -> Submission:
+    """The class's submission; a draft only when asked, for a save whose work went back."""
+    found = Submission.objects.filter(pk=submission_pk, assignment=assignment)
+    if not drafts:
+        found = found.exclude(status=Submission.Status.DRAFT)
     submission = (
-        Submission.objects.filter(pk=submission_pk, assignment=assignment)
-        .exclude(status=Submission.Status.DRAFT)
-        .select_related("student", "module__rubric", "assignment")
+        found.select_related("student", "module__rubric", "assignment")
         .prefetch_related(Prefetch("versions"))
         .first()
     )
@@ -181,9 +192,9 @@ def grade_screen(request, pk: int, submission_pk: int):
     return render(request, "coursework/grade_screen.html", _grading_context(assignment, submission))
 
 
-def _scores_from(request, grade) -> list[grading.ScoreInput]:
+def _scores_from(request, rubric) -> list[grading.ScoreInput]:
     scores = []
-    for criterion in grade.rubric.criteria.all():
+    for criterion in rubric.criteria.all():
         raw = request.POST.get(f"level-{criterion.pk}", "")
         if raw and not raw.isdigit():
             raise ValidationError("That level is not one of the rubric's levels.")
@@ -197,14 +208,23 @@ def _scores_from(request, grade) -> list[grading.ScoreInput]:
     return scores
 
 
-def _sent_choices(request, grade) -> list[tuple[str, str]]:
+def _sent_choices(request, rubric) -> list[tuple[str, str]]:
     """What the refused form asked for, criterion by criterion, to show beside the saved grade."""
     choices = []
-    for criterion in grade.rubric.criteria.prefetch_related("levels"):
+    for criterion in rubric.criteria.prefetch_related("levels"):
         raw = request.POST.get(f"level-{criterion.pk}", "")
         level = next((lv for lv in criterion.levels.all() if str(lv.pk) == raw), None)
         choices.append((criterion.title, str(level) if level else "—"))
     return choices
+
+
+def _sent_comments(request, rubric) -> list[tuple[str, str]]:
+    """The comments a refused form carried, so the teacher can copy them over."""
+    sent = [
+        (c.title, request.POST.get(f"comment-{c.pk}", "").strip()) for c in rubric.criteria.all()
+    ]
+    sent.append(("Overall comment", request.POST.get("comment", "").strip()))
+    return [(title, text) for title, text in sent if text]
 
 
 def _int_or_error(raw: str, message: str) -> int | None:
@@ -216,47 +236,94 @@ def _int_or_error(raw: str, message: str) -> int | None:
     return int(raw)
 
 
+GRADE_ACTIONS = {"save", "return", "regrade"}
+
+
+def _not_current(request, assignment, submission_pk: int, message: str):
+    """409: the page graded a version that is gone, superseded or returned."""
+    if request.htmx:
+        ctx = {"problem": message, "not_current": True}
+        return render(request, "coursework/grade_screen.html#total", ctx, status=409)
+    submission = Submission.objects.select_related("student", "module__rubric").get(
+        pk=submission_pk
+    )
+    rubric = submission.module.rubric
+    ctx = {"not_current": message, "sent_comments": _sent_comments(request, rubric)}
+    if submission.status == Submission.Status.DRAFT:
+        ctx |= {"assignment": assignment, "submission": submission, "grade": None}
+    else:
+        ctx = _grading_context(assignment, submission, **ctx)
+    return render(request, "coursework/grade_screen.html", ctx, status=409)
+
+
 @require_POST
 @login_required
 def grade_save(request, pk: int, submission_pk: int):
-    """Save the whole grade, or with htmx one criterion's level as soon as it is chosen."""
+    """Save the whole grade (and with "Return to student" return it, or with "Regrade"
+    replace a returned one), or with htmx one criterion's level as soon as it is chosen."""
     assignment = assignment_for_teacher(request.user, pk)
-    submission = _submission_for(assignment, submission_pk)
-    grade = grading.grade_for(submission=submission)
+    submission = _submission_for(assignment, submission_pk, drafts=True)
+    rubric = submission.module.rubric
     one = request.POST.get("criterion", "")
+    action = request.POST.get("action", "save")
     try:
+        if action not in GRADE_ACTIONS:
+            raise ValidationError("Choose Save grade, Return to student or Regrade.")
+        version_id = _int_or_error(request.POST.get("version", ""), "Reload the page.")
         revision = _int_or_error(request.POST.get("grade_revision", ""), "Reload the page.")
-        if revision is None:
+        if version_id is None or revision is None:
             raise ValidationError("Reload the page and grade again.")
         if one:
-            scores = [s for s in _scores_from(request, grade) if str(s.criterion_id) == one]
+            scores = [s for s in _scores_from(request, rubric) if str(s.criterion_id) == one]
             grade = grading.grade_save(
-                grade=grade, grader=request.user, revision=revision, scores=scores, partial=True
+                submission=submission,
+                version_id=version_id,
+                grader=request.user,
+                revision=revision,
+                scores=scores,
+                partial=True,
             )
         else:
             grade = grading.grade_save(
-                grade=grade,
+                submission=submission,
+                version_id=version_id,
                 grader=request.user,
                 revision=revision,
-                scores=_scores_from(request, grade),
+                scores=_scores_from(request, rubric),
                 comment=request.POST.get("comment", ""),
                 override_points=_int_or_error(
                     request.POST.get("override_points", ""), "The total must be a whole number."
                 ),
                 override_reason=request.POST.get("override_reason", ""),
+                regrade=action == "regrade",
             )
+    except grading.GradeNotCurrent as gone:
+        return _not_current(request, assignment, submission.pk, gone.message)
     except grading.StaleGrade as stale:
+        if request.htmx:
+            # The page keeps the revision it read, so no later choice overwrites theirs.
+            ctx = {
+                "problem": "another teacher saved this grade after you opened the page. "
+                "Reload the page to see their grade.",
+                "grade": _loaded(stale.grade),
+                "form_revision": revision,
+            }
+            return render(request, "coursework/grade_screen.html#total", ctx, status=409)
         ctx = _grading_context(
             assignment,
             submission,
             stale=_loaded(stale.grade),
-            sent_choices=_sent_choices(request, stale.grade),
+            sent_choices=_sent_choices(request, rubric),
             sent_comment=request.POST.get("comment", ""),
+            sent_comments=_sent_comments(request, rubric),
         )
         return render(request, "coursework/grade_screen.html", ctx, status=409)
     except ValidationError as error:
+        if submission.status == Submission.Status.DRAFT:
+            raise Http404("No such submission") from error
         if request.htmx:
-            ctx = {"problem": error.messages[0], "grade": _loaded(grade)}
+            current = grading.grade_for(submission=submission)
+            ctx = {"problem": error.messages[0], "grade": _loaded(current)}
             return render(request, "coursework/grade_screen.html#total", ctx, status=400)
         ctx = _grading_context(assignment, submission, problem=error.messages[0])
         return render(request, "coursework/grade_screen.html", ctx, status=400)
@@ -264,8 +331,42 @@ def grade_save(request, pk: int, submission_pk: int):
         return render(
             request, "coursework/grade_screen.html#total", {"grade": _loaded(grade), "saved": True}
         )
-    messages.success(request, f"Saved the grade: {grade.points} of {grade.rubric.max_points}.")
+    total = f"{grade.points} of {grade.rubric.max_points}"
+    if action == "return":
+        return _return(request, assignment, submission, version_id, saved=total)
+    if action == "regrade":
+        messages.success(
+            request,
+            f"Regraded: {total}. {submission.student.display_name} sees the new grade; "
+            "the earlier one is kept below.",
+        )
+    else:
+        messages.success(request, f"Saved the grade: {total}.")
     return redirect("coursework:grade", pk=assignment.pk, submission_pk=submission.pk)
+
+
+def _return(request, assignment, submission, version_id: int | None, *, saved: str = ""):
+    """Return the work, then move to the next handed-in work waiting for a grade."""
+    try:
+        grading.grade_return(submission=submission, version_id=version_id)
+    except grading.GradeNotCurrent as gone:
+        return _not_current(request, assignment, submission.pk, gone.message)
+    except ValidationError as error:
+        prefix = f"Saved the grade ({saved}) but did not return it: " if saved else ""
+        messages.error(request, prefix + error.messages[0])
+        return redirect("coursework:grade", pk=assignment.pk, submission_pk=submission.pk)
+    if saved:
+        messages.success(
+            request,
+            f"Saved the grade ({saved}) and returned {submission.student.display_name}'s work.",
+        )
+    else:
+        messages.success(request, f"Returned {submission.student.display_name}'s work.")
+    _, queue = _queue(assignment)
+    waiting = [s for s in queue if s.status == Submission.Status.SUBMITTED]
+    if waiting:
+        return redirect("coursework:grade", pk=assignment.pk, submission_pk=waiting[0].pk)
+    return redirect("coursework:grading", pk=assignment.pk)
 
 
 @require_POST
@@ -273,17 +374,11 @@ def grade_save(request, pk: int, submission_pk: int):
 def grade_return(request, pk: int, submission_pk: int):
     assignment = assignment_for_teacher(request.user, pk)
     submission = _submission_for(assignment, submission_pk)
-    try:
-        grading.grade_return(submission=submission)
-    except ValidationError as error:
-        messages.error(request, error.messages[0])
-        return redirect("coursework:grade", pk=assignment.pk, submission_pk=submission.pk)
-    messages.success(request, f"Returned {submission.student.display_name}'s work.")
-    _, queue = _queue(assignment)
-    waiting = [s for s in queue if s.status == Submission.Status.SUBMITTED]
-    if waiting:
-        return redirect("coursework:grade", pk=assignment.pk, submission_pk=waiting[0].pk)
-    return redirect("coursework:grading", pk=assignment.pk)
+    version_id = None
+    raw = request.POST.get("version", "").strip()
+    if raw.isdigit():
+        version_id = int(raw)
+    return _return(request, assignment, submission, version_id)
 
 
 @require_POST

@@ -67,7 +67,12 @@ def do_work(assignment: Assignment, student: User, grader: User, words: dict) ->
         for c in grade.rubric.criteria.prefetch_related("levels")
     ]
     grading.grade_save(
-        grade=grade, grader=grader, revision=grade.revision, scores=scores, comment=words["grade"]
+        submission=submission,
+        version_id=grade.version_id,
+        grader=grader,
+        revision=grade.revision,
+        scores=scores,
+        comment=words["grade"],
     )
     return Work(assignment=assignment, submission=submission, post=post)
 

@@ -288,6 +288,7 @@ def test_grading_comments(work, student, teacher):
         with rolled_back():
             grade = Grade.objects.get()
             data = {
+                "version": grade.version_id,
                 "grade_revision": grade.revision,
                 "comment": payload,
                 **{
@@ -452,7 +453,7 @@ def test_htmx_answers_and_grading_need_the_csrf_token(work, student, teacher):
     )
     response = teacher_client.post(
         reverse("coursework:grade-save", args=[work.assignment.pk, work.submission.pk]),
-        {"grade_revision": grade.revision, "comment": "forged"},
+        {"version": grade.version_id, "grade_revision": grade.revision, "comment": "forged"},
         headers={"HX-Request": "true"},
     )
     assert response.status_code == 403

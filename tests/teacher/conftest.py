@@ -81,7 +81,12 @@ def grade(submission: Submission, grader: User, points: list[int], comment: str 
     current = grading.grade_for(submission=submission)
     scores = [grading.ScoreInput(cid, lid) for cid, lid in level_ids(submission, points).items()]
     return grading.grade_save(
-        grade=current, grader=grader, revision=current.revision, scores=scores, comment=comment
+        submission=submission,
+        version_id=current.version_id,
+        grader=grader,
+        revision=current.revision,
+        scores=scores,
+        comment=comment,
     )
 
 

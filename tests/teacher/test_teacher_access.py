@@ -29,7 +29,7 @@ class World:
 def world(assignment, talk, student, classmate, teacher) -> World:
     submission = hand_in(assignment, student)
     graded = grade(submission, teacher, [4, 3, 2, 1])  # complete, so it can be returned
-    form = {"grade_revision": graded.revision, "comment": "Changed"}
+    form = {"version": graded.version_id, "grade_revision": graded.revision, "comment": "Changed"}
     form |= {f"level-{c}": lv for c, lv in level_ids(submission, [1, 1, 1, 1]).items()}
     message = post(talk, classmate, "A post.")
     return World(assignment.pk, submission.pk, assignment.classroom_id, talk.pk, message.pk, form)

@@ -43,10 +43,15 @@ def handed_in(assignment, student) -> Submission:
     return hand_in(assignment, student)
 
 
+def version_of(submission) -> int:
+    return submission.versions.order_by("-number").first().pk
+
+
 def form_for(submission, points: list[int], **extra) -> dict:
     """The grading form's POST data choosing points[i] for the i-th criterion."""
     current = grading.grade_for(submission=submission)
-    data = {"grade_revision": current.revision, "comment": "", **extra}
+    data = {"version": current.version_id, "grade_revision": current.revision, "comment": ""}
+    data |= extra
     for criterion_id, level_id in level_ids(submission, points).items():
         data[f"level-{criterion_id}"] = level_id
         data.setdefault(f"comment-{criterion_id}", "")
@@ -267,7 +272,12 @@ def test_htmx_level_choice_saves_at_once_and_returns_the_new_total(as_teacher, h
     level_two = claim.levels.get(points=2)
     response = as_teacher.post(
         screen_url(handed_in, "grade-save"),
-        {"criterion": claim.pk, f"level-{claim.pk}": level_two.pk, "grade_revision": 1},
+        {
+            "criterion": claim.pk,
+            f"level-{claim.pk}": level_two.pk,
+            "grade_revision": 1,
+            "version": version_of(handed_in),
+        },
         HTTP_HX_REQUEST="true",
     )
     html = page(response).strip()
@@ -286,7 +296,12 @@ def test_htmx_first_level_on_an_ungraded_submission(as_teacher, handed_in):
     level = criterion.levels.get(points=3)
     response = as_teacher.post(
         screen_url(handed_in, "grade-save"),
-        {"criterion": criterion.pk, f"level-{criterion.pk}": level.pk, "grade_revision": 0},
+        {
+            "criterion": criterion.pk,
+            f"level-{criterion.pk}": level.pk,
+            "grade_revision": 0,
+            "version": version_of(handed_in),
+        },
         HTTP_HX_REQUEST="true",
     )
     assert "Total: 3 of 16" in page(response)
@@ -304,6 +319,7 @@ def test_htmx_bad_level_is_refused_with_a_message(as_teacher, handed_in):
             "criterion": claim.pk,
             f"level-{claim.pk}": evidence.levels.first().pk,
             "grade_revision": 0,
+            "version": version_of(handed_in),
         },
         HTTP_HX_REQUEST="true",
     )
@@ -341,7 +357,12 @@ def test_stale_htmx_level_choice_is_refused(client, as_teacher, handed_in, cotea
     client.force_login(coteacher)
     response = client.post(
         screen_url(handed_in, "grade-save"),
-        {"criterion": claim.pk, f"level-{claim.pk}": claim.levels.last().pk, "grade_revision": 0},
+        {
+            "criterion": claim.pk,
+            f"level-{claim.pk}": claim.levels.last().pk,
+            "grade_revision": 0,
+            "version": version_of(handed_in),
+        },
         HTTP_HX_REQUEST="true",
     )
     assert response.status_code == 409
