@@ -121,3 +121,32 @@ def test_pages_have_no_inline_scripts_or_styles(client, db):
     assert " style=" not in html
     for chunk in html.split("<script")[1:]:
         assert " src=" in chunk.split(">")[0]
+
+
+def test_the_client_address_comes_from_the_proxy_header_only_behind_the_tls_proxy():
+    code = (
+        "from django.conf import settings as s;"
+        "print(list(s.AXES_IPWARE_META_PRECEDENCE_ORDER), s.SECURE_PROXY_SSL_HEADER is not None)"
+    )
+    behind = run_python(code, BEHIND_TLS_PROXY="1")
+    direct = run_python(code, BEHIND_TLS_PROXY="0")
+    assert behind.stdout.strip() == "['HTTP_X_FORWARDED_FOR', 'REMOTE_ADDR'] True", behind.stderr
+    assert direct.stdout.strip() == "['REMOTE_ADDR'] False", direct.stderr
+
+
+def test_login_limits_from_the_environment_set_the_throttle():
+    code = (
+        "from django.conf import settings as s;"
+        "print(s.AXES_FAILURE_LIMIT, int(s.AXES_COOLOFF_TIME.total_seconds()))"
+    )
+    result = run_python(code, LOGIN_FAILURE_LIMIT="3", LOGIN_LOCKOUT_SECONDS="60")
+    assert result.stdout.split() == ["3", "60"], result.stderr
+
+
+def test_the_throttle_guards_every_login_and_counts_in_the_database(settings):
+    assert settings.AUTHENTICATION_BACKENDS == [
+        "axes.backends.AxesStandaloneBackend",
+        "accounts.fastpath.UserBackend",
+    ]
+    assert settings.MIDDLEWARE[-1] == "axes.middleware.AxesMiddleware"
+    assert settings.AXES_HANDLER == "axes.handlers.database.AxesDatabaseHandler"

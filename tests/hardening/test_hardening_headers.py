@@ -54,6 +54,12 @@ print(json.dumps({
                      "SECURE_HSTS_SECONDS", "SESSION_COOKIE_SAMESITE"]
     },
     "mailer": settings.MAILERS["default"]["BACKEND"],
+    "throttle": {
+        "backends": settings.AUTHENTICATION_BACKENDS,
+        "last_middleware": settings.MIDDLEWARE[-1],
+        "handler": settings.AXES_HANDLER,
+        "client_address_from": list(settings.AXES_IPWARE_META_PRECEDENCE_ORDER),
+    },
 }))
 """
 
@@ -63,7 +69,7 @@ def production():
     clean = {
         k: v
         for k, v in os.environ.items()
-        if k not in {"DEBUG", "SECRET_KEY", "REDIS_URL", "DATABASE_URL"}
+        if k not in {"DEBUG", "SECRET_KEY", "REDIS_URL", "DATABASE_URL", "BEHIND_TLS_PROXY"}
         and not k.startswith(("SECURE_", "EMAIL_"))
     }
     result = subprocess.run(
@@ -128,6 +134,17 @@ def test_production_cookies_are_secure_and_plain_http_is_redirected(production):
     assert production["mailer"] == "django.core.mail.backends.smtp.EmailBackend"
 
 
+def test_production_throttles_every_login_in_the_database_by_the_connecting_address(
+    production,
+):
+    throttle = production["throttle"]
+    assert throttle["backends"][0] == "axes.backends.AxesStandaloneBackend"
+    assert throttle["last_middleware"] == "axes.middleware.AxesMiddleware"
+    assert throttle["handler"] == "axes.handlers.database.AxesDatabaseHandler"
+    # Without BEHIND_TLS_PROXY no header a client sends can change its address.
+    assert throttle["client_address_from"] == ["REMOTE_ADDR"]
+
+
 @pytest.fixture
 def production_cookies(settings, production):
     for name in ("SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE", "SESSION_COOKIE_HTTPONLY"):
@@ -166,6 +183,22 @@ def test_logging_out_ends_the_session_on_the_server(production_cookies, student)
     replay = Client()
     replay.cookies["sessionid"] = key
     assert replay.get(reverse("accounts:home"))["Location"].startswith(reverse("accounts:login"))
+
+
+def test_a_locked_out_login_gives_no_session(production_cookies, student):
+    client = Client()
+    for _ in range(5):
+        log_in(client, "student", "wrong")
+    session = client.session
+    session["before_login"] = "yes"
+    session.save()
+    before = session.session_key
+    for login in [reverse("accounts:login"), reverse("admin:login")]:
+        response = client.post(login, {"username": "student", "password": PASSWORD})
+        assert response.status_code == 429
+        assert "sessionid" not in response.cookies
+        assert client.cookies["sessionid"].value == before
+        assert "_auth_user_id" not in SessionStore(session_key=before).load()
 
 
 def test_login_page_links_to_password_reset(client, db):
