@@ -11,6 +11,7 @@ from django.utils import timezone
 from accounts.models import Classroom, User
 from lessons.models import Lesson, Module, Question
 
+from .grades import Grade
 from .models import Answer, Assignment, Post, Progress, Submission, SubmissionVersion, Visit
 from .stamps import bump_work
 
@@ -21,6 +22,11 @@ POST_EDIT_WINDOW = timedelta(minutes=15)
 TEXT_LIMIT = 50_000
 POST_LIMIT = 5_000
 State = Progress.State
+# Modules whose guiding questions students answer in writing; a discussion's question is its
+# prompt, answered by posting.
+ANSWERED_KINDS = frozenset(
+    {Module.Kind.BACKGROUND, Module.Kind.DOCUMENT_STUDY, Module.Kind.CORROBORATION}
+)
 
 
 def plain_text(value: str) -> str:
@@ -111,10 +117,8 @@ def module_open(*, assignment: Assignment, student: User, module: Module) -> Pro
     progress = Progress.objects.filter(
         assignment=assignment, student=student, module=module
     ).first()
-    reading = module.kind == Module.Kind.BACKGROUND or (
-        module.kind in {Module.Kind.DOCUMENT_STUDY, Module.Kind.CORROBORATION}
-        and not module.questions.exists()
-    )
+    # A module with guiding questions completes when they are answered; without, on opening.
+    reading = module.kind in ANSWERED_KINDS and not module.questions.exists()
     recent = (
         visit is not None
         and visit.module_id == module.pk
@@ -147,15 +151,67 @@ def _all_answered(assignment, student, module) -> bool:
     return question_ids <= answered
 
 
-def answer_save(*, assignment: Assignment, student: User, question: Question, text: str) -> Answer:
-    """Save one answer; a module completes when every one of its questions has an answer."""
+@dataclass
+class StaleAnswer(Exception):
+    """The page's copy of one answer is older than the stored one; nothing was overwritten."""
+
+    question: Question
+    stored: Answer
+    sent_text: str
+
+
+def _locked_answer(assignment, student, question) -> Answer | None:
+    return (
+        Answer.objects.select_for_update()
+        .filter(assignment=assignment, student=student, question=question)
+        .first()
+    )
+
+
+def answer_save(
+    *,
+    assignment: Assignment,
+    student: User,
+    question: Question,
+    text: str,
+    revision: int | None = None,
+) -> Answer | None:
+    """Save one answer if the page read the stored revision (None: not from a page).
+
+    The answer is returned when the page now holds what is stored, None when nothing is
+    stored or nothing changed for an older page: an empty box from a page older than the
+    stored answer is ignored (the student never cleared it), any other text from such a page
+    raises StaleAnswer. A module completes when every one of its questions has an answer.
+    """
     text = plain_text(text).strip()
     if len(text) > TEXT_LIMIT:
         raise ValidationError(f"An answer can be at most {TEXT_LIMIT:,} characters.")
     with transaction.atomic():
-        answer, _ = Answer.objects.update_or_create(
-            assignment=assignment, student=student, question=question, defaults={"text": text}
-        )
+        answer = _locked_answer(assignment, student, question)
+        written = False
+        if answer is None and text:
+            try:
+                with transaction.atomic():
+                    answer = Answer.objects.create(
+                        assignment=assignment,
+                        student=student,
+                        question=question,
+                        text=text,
+                        revision=1,
+                    )
+                written = True
+            except IntegrityError:  # another tab's first save came first
+                answer = _locked_answer(assignment, student, question)
+        if not written:
+            stored_text, stored_revision = (answer.text, answer.revision) if answer else ("", 0)
+            if text == stored_text:
+                return answer
+            if revision is not None and revision != stored_revision:
+                if not text:
+                    return None
+                raise StaleAnswer(question=question, stored=answer, sent_text=text)
+            answer.text, answer.revision = text, stored_revision + 1
+            answer.save(update_fields=["text", "revision", "updated_at"])
         progress_set(
             assignment=assignment,
             student=student,
@@ -231,13 +287,19 @@ def submission_for(*, assignment: Assignment, student: User, module: Module) -> 
     return submission
 
 
-def draft_save(
-    *, assignment: Assignment, student: User, module: Module, text: str, revision: int
-) -> Submission:
-    """Save the draft if the page was loaded at the stored revision; else raise StaleSave."""
+def _clean_response(text: str) -> str:
     text = plain_text(text)
     if len(text) > TEXT_LIMIT:
         raise ValidationError(f"A response can be at most {TEXT_LIMIT:,} characters.")
+    return text
+
+
+def draft_save(
+    *, assignment: Assignment, student: User, module: Module, text: str, revision: int
+) -> Submission:
+    """Save the draft if the page was loaded at the stored revision, or holds the stored text
+    already (then nothing changes); else raise StaleSave."""
+    text = _clean_response(text)
     submission_for(assignment=assignment, student=student, module=module)
     with transaction.atomic():
         # Compare-and-set in one UPDATE: two tabs can't both win with the same revision.
@@ -249,40 +311,58 @@ def draft_save(
             revision=revision,
             status__in=[Submission.Status.DRAFT, Submission.Status.REVISION],
         ).update(text=text, revision=revision + 1, saved_at=now)
-        submission = Submission.objects.get(assignment=assignment, student=student, module=module)
+        submission = Submission.objects.select_for_update().get(
+            assignment=assignment, student=student, module=module
+        )
         if not updated:
             if not submission.is_editable:
                 raise ValidationError(
                     "This work has been handed in; unsubmit it first to change it."
                 )
+            # The same words are no conflict: typically this tab's own autosave got there
+            # first. The page learns the stored revision from the answer.
+            if submission.text == text:
+                return submission
             raise StaleSave(submission=submission, sent_text=text)
         bump_work(assignment.pk, student.pk)  # the UPDATE above sends no signal
         progress_set(assignment=assignment, student=student, module=module, complete=None)
     return submission
 
 
-def submission_submit(*, submission: Submission, revision: int) -> Submission:
-    """Hand the work in; after the due date it is marked late, never refused."""
-    if not submission.is_editable:
-        raise ValidationError("This work is already handed in.")
-    if submission.revision != revision:
-        raise StaleSave(submission=submission, sent_text="")
-    if not submission.text.strip():
-        raise ValidationError("Write your response before submitting it.")
+def submission_submit(
+    *, submission: Submission, revision: int, text: str | None = None
+) -> Submission:
+    """Hand the work in, with `text` from the page saved first in the same transaction;
+    after the due date it is marked late, never refused.
+
+    The page must have been loaded at the stored revision unless its text is the stored
+    text (then it hands in exactly what is stored); else StaleSave and nothing changes."""
+    sent = None if text is None else _clean_response(text)
     now = timezone.now()
     due = submission.assignment.due_at
     with transaction.atomic():
-        submission.status = Submission.Status.SUBMITTED
-        submission.submitted_at = now
-        submission.late = bool(due and now > due)
-        submission.save(update_fields=["status", "submitted_at", "late"])
-        number = submission.versions.count() + 1
+        locked = Submission.objects.select_for_update().get(pk=submission.pk)
+        if not locked.is_editable:
+            raise ValidationError("This work is already handed in.")
+        if locked.revision != revision and (sent is None or sent != locked.text):
+            raise StaleSave(submission=locked, sent_text=sent or "")
+        fields = ["status", "submitted_at", "late"]
+        if sent is not None and sent != locked.text:
+            locked.text, locked.revision, locked.saved_at = sent, locked.revision + 1, now
+            fields += ["text", "revision", "saved_at"]
+        if not locked.text.strip():
+            raise ValidationError("Write your response before submitting it.")
+        locked.status = Submission.Status.SUBMITTED
+        locked.submitted_at = now
+        locked.late = bool(due and now > due)
+        locked.save(update_fields=fields)
+        last = locked.versions.order_by("-number").values_list("number", flat=True).first()
         SubmissionVersion.objects.create(
-            submission=submission,
-            number=number,
-            text=submission.text,
+            submission=locked,
+            number=(last or 0) + 1,
+            text=locked.text,
             submitted_at=now,
-            late=submission.late,
+            late=locked.late,
         )
         progress_set(
             assignment=submission.assignment,
@@ -290,33 +370,60 @@ def submission_submit(*, submission: Submission, revision: int) -> Submission:
             module=submission.module,
             complete=True,
         )
-    return submission
+    return locked
 
 
-def submission_unsubmit(*, submission: Submission) -> Submission:
-    """Take handed-in work back, as long as the teacher has not returned it."""
-    if submission.status != Submission.Status.SUBMITTED:
-        raise ValidationError(
-            "Only handed-in work that the teacher has not returned can be taken back."
-        )
+def grading_started(grade: Grade | None) -> bool:
+    """The teacher returned this grade or saved anything in it: a level, a comment, a total."""
+    return grade is not None and (
+        grade.returned_at is not None
+        or grade.revision > 0
+        or bool(grade.comment)
+        or grade.override_points is not None
+        or grade.scores.exists()
+    )
+
+
+def submission_unsubmit(*, submission: Submission, version: int) -> Submission:
+    """Take back the hand-in the page showed (its `version` number), as long as the teacher
+    has neither returned it nor started grading it. The row is locked while checking, so a
+    double click takes back one hand-in at most."""
     with transaction.atomic():
+        locked = Submission.objects.select_for_update().get(pk=submission.pk)
+        if locked.is_editable:
+            raise ValidationError("This work is already back with you to change.")
+        if locked.status != Submission.Status.SUBMITTED:
+            raise ValidationError(
+                "Only handed-in work that the teacher has not returned can be taken back."
+            )
+        latest = locked.versions.order_by("-number").first()
+        if latest is None or latest.number != version:
+            raise ValidationError(
+                "Not taken back: this page was out of date. Reload it to see your work as it "
+                "is now."
+            )
+        # Locked too, so a teacher's save in progress finishes (and is seen) first.
+        grade = Grade.objects.select_for_update().filter(version=latest).first()
+        if grading_started(grade):
+            raise ValidationError(
+                "Your teacher has started grading this version, so it can no longer be taken "
+                "back. Ask your teacher if you need to change it."
+            )
         # The withdrawn hand-in is not a version the teacher saw; the text stays as the draft.
-        latest = submission.versions.order_by("-number").first()
-        if latest is not None:
-            latest.delete()
-        earlier = submission.versions.exists()
-        submission.status = Submission.Status.REVISION if earlier else Submission.Status.DRAFT
-        submission.submitted_at = None
-        submission.late = False
-        submission.revision += 1
-        submission.save(update_fields=["status", "submitted_at", "late", "revision"])
+        latest.delete()
+        earlier = locked.versions.exists()
+        locked.status = Submission.Status.REVISION if earlier else Submission.Status.DRAFT
+        locked.submitted_at = None
+        locked.late = False
+        locked.revision += 1
+        locked.save(update_fields=["status", "submitted_at", "late", "revision"])
         progress_set(
             assignment=submission.assignment,
             student=submission.student,
             module=submission.module,
             complete=False,
         )
-    return submission
+    return locked
 
 
 def submission_request_revision(*, submission: Submission, comment: str = "") -> Submission:

@@ -155,9 +155,9 @@ def _player_context(request, assignment, module, **extra):
         "complete_count": complete,
         "accepts_work": accepts_work(assignment),
     }
-    if module.kind in {Module.Kind.DOCUMENT_STUDY, Module.Kind.CORROBORATION}:
+    if module.kind in services.ANSWERED_KINDS and ctx["questions"]:
         ctx["answers"] = {
-            a.question_id: a.text
+            a.question_id: a
             for a in Answer.objects.filter(
                 assignment=assignment, student=student, question__module=module
             )
@@ -167,7 +167,16 @@ def _player_context(request, assignment, module, **extra):
     if module.kind == Module.Kind.ASSIGNMENT:
         submission = services.submission_for(assignment=assignment, student=student, module=module)
         ctx["submission"] = submission
-        ctx["versions"] = list(submission.versions.all())
+        ctx["versions"] = list(submission.versions.select_related("grade"))
+        latest = ctx["versions"][-1] if ctx["versions"] else None
+        # Once the teacher has saved anything for the latest hand-in it stays handed in.
+        ctx["unsubmit_version"] = (
+            latest.number
+            if latest is not None
+            and submission.status == Submission.Status.SUBMITTED
+            and not _grade_saved(getattr(latest, "grade", None))
+            else None
+        )
         ctx["returned_grade"] = _returned_grade(submission)
         ctx.setdefault(
             "draft_form",
@@ -175,6 +184,11 @@ def _player_context(request, assignment, module, **extra):
         )
     ctx.update(extra)
     return ctx
+
+
+def _grade_saved(grade) -> bool:
+    # Every save of a grade moves its revision on, so the page needs no look at its scores.
+    return grade is not None and (grade.returned_at is not None or grade.revision > 0)
 
 
 def _returned_grade(submission):
@@ -259,12 +273,23 @@ def _back(assignment, module):
     return redirect("coursework:player-module", pk=assignment.pk, position=module.position)
 
 
+def _revision_sent(post, question_id: int) -> int | None:
+    """The answer's revision the page was loaded with: 0 when the form names none (the page
+    showed no answer), None when it is not a number."""
+    value = post.get(f"revision-{question_id}", "0").strip()
+    return int(value) if value.isdigit() else None
+
+
 @require_POST
 @login_required
 def answers_save(request, pk: int, position: int):
+    """Save the answers sent, each against the revision its page showed: an empty box from
+    an older page is ignored, other text from one is refused with both texts shown."""
     assignment, module = _work_in(request, pk, position)
+    if module.kind not in services.ANSWERED_KINDS:
+        raise Http404("This module takes no written answers")
     questions = {q.pk: q for q in module.questions.select_related("module")}
-    saved, problems = 0, []
+    saved, problems, conflicts = [], [], []
     for key, value in request.POST.items():
         if not key.startswith("answer-"):
             continue
@@ -272,21 +297,44 @@ def answers_save(request, pk: int, position: int):
         if question is None:
             problems.append("One answer was for a question that is not in this module.")
             continue
+        revision = _revision_sent(request.POST, question.pk)
+        if revision is None:
+            problems.append("Not saved: this page is damaged. Reload it and try again.")
+            continue
         try:
-            services.answer_save(
-                assignment=assignment, student=request.user, question=question, text=value
+            answer = services.answer_save(
+                assignment=assignment,
+                student=request.user,
+                question=question,
+                text=value,
+                revision=revision,
             )
-            saved += 1
+        except services.StaleAnswer as stale:
+            conflicts.append(stale)
         except ValidationError as error:
             problems.extend(error.messages)
+        else:
+            if answer is not None:
+                saved.append(answer)
+    status = 409 if conflicts else 400 if problems else 200
     if request.htmx:
-        ctx = {"saved_at": timezone.now(), "problems": problems}
-        return render(
-            request, "coursework/answer_status.html", ctx, status=400 if problems else 200
+        ctx = {
+            "saved_at": timezone.now(),
+            "saved": saved,
+            "problems": problems,
+            "conflicts": conflicts,
+        }
+        return render(request, "coursework/answer_status.html", ctx, status=status)
+    if conflicts:
+        ctx = _player_context(
+            request, assignment, module, conflicts={c.question.pk: c for c in conflicts}
         )
+        for problem in problems:
+            messages.error(request, problem)
+        return render(request, "coursework/player.html", ctx, status=409)
     for problem in problems:
         messages.error(request, problem)
-    if saved and not problems:
+    if not problems:
         messages.success(request, "Your answers are saved.")
     return _back(assignment, module)
 
@@ -401,16 +449,13 @@ def submission_submit(request, pk: int, position: int):
     assignment, module = _work_in(request, pk, position, kind=Module.Kind.ASSIGNMENT)
     form = DraftForm(request.POST)
     if form.is_valid():
-        # The text in the form is saved first, so a submit never hands in an older draft.
+        # The text in the form is handed in, so a submit never hands in an older draft.
         try:
-            submission = services.draft_save(
-                assignment=assignment,
-                student=request.user,
-                module=module,
-                text=form.cleaned_data["text"],
+            submission = services.submission_submit(
+                submission=_submission(request, assignment, module),
                 revision=form.cleaned_data["revision"],
+                text=form.cleaned_data["text"],
             )
-            services.submission_submit(submission=submission, revision=submission.revision)
         except services.StaleSave as stale:
             return _stale_page(request, assignment, module, stale)
         except ValidationError as error:
@@ -428,9 +473,16 @@ def submission_submit(request, pk: int, position: int):
 @require_POST
 @login_required
 def submission_unsubmit(request, pk: int, position: int):
+    """Take back the hand-in the page showed; the form names its version number."""
     assignment, module = _work_in(request, pk, position, kind=Module.Kind.ASSIGNMENT)
+    version = request.POST.get("version", "").strip()
+    if not version.isdigit():
+        messages.error(request, "Not taken back: this page is out of date. Reload it first.")
+        return _back(assignment, module)
     try:
-        services.submission_unsubmit(submission=_submission(request, assignment, module))
+        services.submission_unsubmit(
+            submission=_submission(request, assignment, module), version=int(version)
+        )
     except ValidationError as error:
         messages.error(request, error.messages[0])
     else:

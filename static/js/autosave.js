@@ -1,18 +1,29 @@
 // Autosave for written work: saves as the student types (debounced) and when the field
 // loses focus, carries the revision the page holds so a stale page never overwrites newer
 // text, and keeps retrying while the network is down, saying so on the page.
+//
+// Answers to guiding questions save through htmx; a refused save (a conflict with another
+// tab, or bad input) must still show its message, which htmx only swaps in for 2xx answers.
 (function () {
   "use strict";
+
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    const status = event.detail.xhr.status;
+    if ((status === 400 || status === 409) && event.detail.elt.closest("form.answers")) {
+      event.detail.shouldSwap = true;
+      event.detail.isError = false;
+    }
+  });
+
   const form = document.querySelector("form[data-autosave]");
   if (!form) return;
   const field = form.querySelector("textarea");
-  const revision = form.querySelector("input[name=revision]");
   const status = document.getElementById("draft-status");
   const token = form.querySelector("input[name=csrfmiddlewaretoken]").value;
   const DELAY = 1200;
   let timer = null;
   let retryDelay = 2000;
-  let inFlight = false;
+  let inFlight = null; // the save on its way, as a promise
   let savedText = field.value;
   let stale = false;
 
@@ -30,9 +41,23 @@
     timer = setTimeout(save, delay);
   }
 
-  async function save() {
-    if (stale || inFlight || !dirty()) return;
-    inFlight = true;
+  function setRevision(value) {
+    // Every form that names a revision (saving, submitting) goes out with the newest one,
+    // so this tab never looks stale to itself.
+    document.querySelectorAll("input[name=revision]").forEach(function (input) {
+      input.value = value;
+    });
+  }
+
+  function save() {
+    if (stale || inFlight || !dirty()) return inFlight;
+    inFlight = send().finally(function () {
+      inFlight = null;
+    });
+    return inFlight;
+  }
+
+  async function send() {
     const sent = field.value;
     const body = new FormData(form);
     body.set("text", sent);
@@ -47,9 +72,8 @@
     } catch (error) {
       response = null;
     }
-    inFlight = false;
     if (response && response.ok) {
-      revision.value = response.headers.get("X-Revision");
+      setRevision(response.headers.get("X-Revision"));
       savedText = sent;
       retryDelay = 2000;
       say((await response.text()).trim(), "saved");
@@ -88,9 +112,19 @@
       event.preventDefault();
     }
   });
-  form.addEventListener("submit", function () {
-    // A normal submit carries the text and revision itself; stop pending autosaves.
+  form.addEventListener("submit", function (event) {
     clearTimeout(timer);
+    if (inFlight) {
+      // Clicking a button moved focus and started a save: the button's request waits for
+      // it, then goes out with the revision that save returned.
+      event.preventDefault();
+      const button = event.submitter;
+      inFlight.then(function () {
+        if (!stale) form.requestSubmit(button);
+      });
+      return;
+    }
+    // A normal submit carries the text and revision itself; stop pending autosaves.
     savedText = field.value;
   });
 })();

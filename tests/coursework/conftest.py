@@ -121,3 +121,42 @@ def state_of(assignment: Assignment, student: User, position: int) -> str:
 
 def page(response) -> str:
     return response.content.decode()
+
+
+def grade_latest(submission, teacher: User, points: int, comment: str = "", *, returned=False):
+    """Grade the latest handed-in version with the level worth `points` on every criterion,
+    through the teacher's services, and return it to the student when asked."""
+    from coursework import grading
+
+    current = grading.grade_for(submission=submission)
+    scores = [
+        grading.ScoreInput(c.pk, next(lv.pk for lv in c.levels.all() if lv.points == points))
+        for c in current.rubric.criteria.prefetch_related("levels")
+    ]
+    grade = grading.grade_save(
+        submission=submission,
+        version_id=current.version_id,
+        grader=teacher,
+        revision=current.revision,
+        scores=scores,
+        comment=comment,
+    )
+    if returned:
+        grading.grade_return(submission=submission, version_id=current.version_id)
+    return grade
+
+
+def revised_and_handed_in_again(assignment, student: User, teacher: User):
+    """Version 1 graded, returned and sent back for revision; version 2 handed in, ungraded."""
+    module = assignment.lesson.modules.get(kind="assignment")
+    draft = services.draft_save(
+        assignment=assignment, student=student, module=module, text="First try.", revision=0
+    )
+    submission = services.submission_submit(submission=draft, revision=draft.revision)
+    grade = grade_latest(submission, teacher, 3, "Good start.", returned=True)
+    services.submission_request_revision(submission=submission, comment="Cite a source.")
+    submission.refresh_from_db()
+    submission = services.submission_submit(
+        submission=submission, revision=submission.revision, text="Second try, with a source."
+    )
+    return submission, grade

@@ -127,7 +127,7 @@ def hand_in(client, assignment, text: str) -> Submission:
 def grade_form(submission, points: int, comment: str) -> dict:
     """The grading screen's form choosing the level worth `points` for every criterion."""
     grade = grading.grade_for(submission=submission)
-    data = {"grade_revision": grade.revision, "comment": comment}
+    data = {"version": grade.version_id, "grade_revision": grade.revision, "comment": comment}
     for criterion in grade.rubric.criteria.prefetch_related("levels"):
         level = next(lv for lv in criterion.levels.all() if lv.points == points)
         data[f"level-{criterion.pk}"] = level.pk
