@@ -5,10 +5,12 @@ database and one Redis cache, as a deployment behind a load balancer would run t
 
 Checks that a session made through one works on the other, that a draft saved through one
 is read back through the other, and that the failed-login throttle counts failures made
-through both (five failures split across the ports lock the username and address out).
+through both in the database (five failures split across the ports lock the username and
+address out, on the site's login and the admin's alike).
 Exits non-zero when a check fails.
 """
 
+import re
 import sys
 import tempfile
 import time
@@ -49,21 +51,23 @@ print(json.dumps({{"assignment": assignment.pk, "write": write}}))
 """
 
 PORTS = (8321, 8322)
+# The token in a login form, the site's or the admin's.
+FORM_TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
-def log_in(port: int, username: str, password: str) -> tuple[int, dict, str]:
-    """POST the login form through `port`; (status, cookies, page or Location)."""
-    page = request(port, "GET", "/login/")
+def log_in(port: int, username: str, password: str, path: str = "/login/") -> tuple[int, dict, str]:
+    """POST the login form at `path` through `port`; (status, cookies, page or Location)."""
+    page = request(port, "GET", path)
     cookies = dict(page.cookies)
     response = request(
         port,
         "POST",
-        "/login/",
+        path,
         cookies=cookies,
         form={
             "username": username,
             "password": password,
-            "csrfmiddlewaretoken": csrf_token(page.text),
+            "csrfmiddlewaretoken": FORM_TOKEN.search(page.text).group(1),
         },
     )
     cookies.update(response.cookies)
@@ -127,17 +131,20 @@ def main() -> int:
             f" in each of 4 requests (saw {len(seen)} version(s))",
         )
 
-        # Five failures split across the two ports lock the pair out.
+        # Five failures split across the two ports lock the pair out; the fifth is told so.
         for attempt, port in enumerate([a, b, a, b, a], start=1):
             status, _, _ = log_in(port, "mpvictim", f"wrong-{attempt}")
-            check(status == 200, f"failure {attempt} through :{port} is refused")
+            expected = 429 if attempt == 5 else 200
+            check(status == expected, f"failure {attempt} through :{port} is refused ({status})")
         status, _, page_text = log_in(b, "mpvictim", PASSWORD)
         check(
-            status == 200 and "Too many failed log-in attempts" in page_text,
+            status == 429 and "Too many failed log-in attempts" in page_text,
             f"after 5 failures split across both, the right password through :{b} is refused",
         )
         status, _, _ = log_in(a, "mpvictim", PASSWORD)
-        check(status == 200, f"… and through :{a}")
+        check(status == 429, f"… and through :{a}")
+        status, _, _ = log_in(b, "mpvictim", PASSWORD, path="/admin/login/")
+        check(status == 429, f"… and on the admin's login through :{b}")
     print("OK" if not failures else f"{len(failures)} check(s) failed; logs in {workdir}")
     return 1 if failures else 0
 
