@@ -155,3 +155,59 @@ class Enrollment(models.Model):
     @property
     def is_active(self) -> bool:
         return self.removed_at is None
+
+
+class RosterImport(models.Model):
+    """A roster upload whose accounts are created by a background job, and its progress.
+
+    The rows wait here for the job; a new account's first password stays only until its
+    hash is made, and every row is erased once the job ends.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Waiting to start"
+        RUNNING = "running", "Preparing accounts"
+        DONE = "done", "Done"
+        FAILED = "failed", "Not imported"
+
+    classroom = models.ForeignKey(
+        Classroom, on_delete=models.CASCADE, related_name="roster_imports"
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    rows = models.JSONField(default=list, blank=True)
+    new_accounts = models.PositiveIntegerField(default=0)
+    prepared = models.PositiveIntegerField(
+        default=0, help_text="New accounts whose password is ready so far."
+    )
+    students = models.PositiveIntegerField(default=0, help_text="Rows on the roster.")
+    problems = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(prepared__lte=models.F("new_accounts")),
+                name="roster_import_prepared_within_total",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Roster for {self.classroom} ({self.get_status_display()})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("accounts:class-roster-import", args=[self.classroom_id, self.pk])
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in {self.Status.QUEUED, self.Status.RUNNING}
+
+    @property
+    def percent(self) -> int:
+        if self.status == self.Status.DONE or not self.new_accounts:
+            return 100 if self.status == self.Status.DONE else 0
+        return self.prepared * 100 // self.new_accounts

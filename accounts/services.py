@@ -1,17 +1,23 @@
 """Changes to people and classes. Each raises ValidationError and changes nothing on bad input."""
 
 import secrets
-from dataclasses import dataclass
+import time
+from dataclasses import asdict, dataclass
 
+from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
+
+from coursework.stamps import bump_assignments
 
 from .models import (
     JOIN_CODE_ALPHABET,
     Classroom,
     Enrollment,
+    RosterImport,
     User,
     new_join_code,
     normalize_join_code,
@@ -134,62 +140,244 @@ def temporary_password() -> str:
     )
 
 
+# One wording for every username a teacher may not use, whoever holds it: a refusal must not
+# tell a teacher whether the account exists, what role it has or which class it is in.
+ROSTER_USERNAME_UNAVAILABLE = (
+    "username {username!r} can't be used for this class. Choose another username for a new "
+    "account; a student who already has an account joins with the class code"
+)
+ROSTER_STOPPED = (
+    "The import stopped before it finished. Nothing was saved; upload the roster again."
+)
+# Written at most this often while passwords are hashed, so the progress shown stays current
+# without a write per account.
+ROSTER_PROGRESS_SECONDS = 0.5
+
+
 @dataclass(frozen=True)
 class RosterAdded:
-    student: User
-    password: str | None  # set only for accounts created by this upload
+    line: int
+    name: str
+    username: str
+    password: str | None  # set only for accounts the upload creates
 
 
 @dataclass
 class RosterOutcome:
     check: RosterCheck
     added: list[RosterAdded]
+    job: RosterImport | None = None
 
 
-def roster_import(*, classroom: Classroom, teacher: User, data: bytes) -> RosterOutcome:
-    """Create and enroll every student in a CSV roster, or nothing if any row is bad.
+def _accounts_named(usernames: list[str]) -> dict[str, User]:
+    # Usernames match case-insensitively, so "Ana" on the roster finds an existing "ana".
+    folded = [name.lower() for name in usernames]
+    found = User.objects.annotate(folded=Lower("username")).filter(
+        Q(folded__in=folded) | Q(username__in=usernames)
+    )
+    return {user.username.lower(): user for user in found}
+
+
+def _students_already_taught(*, classroom: Classroom, requester: User | None, ids) -> set[int]:
+    """Students this requester may add without asking: those ever in this class, or now in
+    another class the requester teaches."""
+    taught = Q(classroom=classroom)
+    if requester is not None:
+        taught |= Q(classroom__teachers=requester, removed_at__isnull=True)
+    return set(
+        Enrollment.objects.filter(taught, student_id__in=ids).values_list("student_id", flat=True)
+    )
+
+
+def _roster_match(
+    *, classroom: Classroom, requester: User | None, rows: list[dict]
+) -> list[tuple[int, str]]:
+    """Set each row's `student_id` to the existing account it adds (None for a new one) and
+    return the rows the requester may not add. Staff may add any active student."""
+    accounts = _accounts_named([row["username"] for row in rows])
+    is_staff = requester is not None and requester.is_staff
+    taught = (
+        set()
+        if is_staff
+        else _students_already_taught(
+            classroom=classroom,
+            requester=requester,
+            ids=[user.pk for user in accounts.values()],
+        )
+    )
+    problems = []
+    for row in rows:
+        user = accounts.get(row["username"].lower())
+        row["student_id"] = user.pk if user is not None else None
+        if user is None:
+            continue
+        if is_staff and not user.is_student:
+            problem = f"username {row['username']!r} belongs to a teacher or admin account"
+        elif is_staff and not user.is_active:
+            problem = f"username {row['username']!r} belongs to a deactivated account"
+        elif is_staff or (user.is_student and user.is_active and user.pk in taught):
+            continue
+        else:
+            problem = ROSTER_USERNAME_UNAVAILABLE.format(username=row["username"])
+        problems.append((row["line"], problem))
+    return problems
+
+
+def roster_import_start(*, classroom: Classroom, requester: User, data: bytes) -> RosterOutcome:
+    """Check a CSV roster and start the job that adds its students, or report every bad row
+    and start nothing.
 
     Raises RosterError for a file that can't be read at all; per-row problems come back in
-    `outcome.check.problems` with nothing saved.
+    `outcome.check.problems`. New accounts' first passwords are in `outcome.added`, and
+    nowhere else once the job has hashed them.
     """
+    from .tasks import roster_import_job  # the task module imports this one
+
     check = roster_parse(roster_decode(data))
-    # Usernames match case-insensitively, so "Ana" on the roster finds an existing "ana".
-    existing = {
-        user.folded: user
-        for user in User.objects.annotate(folded=Lower("username")).filter(
-            folded__in=[row.username.lower() for row in check.rows]
-        )
-    }
-    for row in check.rows:
-        user = existing.get(row.username.lower())
-        if user is not None and not user.is_student:
-            check.problems.append(
-                (row.line, f"username {row.username!r} belongs to a teacher or admin account")
-            )
+    rows = [
+        asdict(row)
+        | {
+            "username": User.normalize_username(row.username),
+            "email": User.objects.normalize_email(row.email),
+        }
+        for row in check.rows
+    ]
+    check.problems.extend(_roster_match(classroom=classroom, requester=requester, rows=rows))
     if check.problems:
         check.problems.sort()
         return RosterOutcome(check=check, added=[])
+    for row in rows:
+        row["password"] = temporary_password() if row["student_id"] is None else None
+    added = [
+        RosterAdded(
+            line=row["line"],
+            name=f"{row['first_name']} {row['last_name']}",
+            username=row["username"],
+            password=row["password"],
+        )
+        for row in rows
+    ]
+    job = RosterImport.objects.create(
+        classroom=classroom,
+        requested_by=requester,
+        rows=rows,
+        students=len(rows),
+        new_accounts=sum(row["password"] is not None for row in rows),
+    )
+    # Outside any transaction: a backend that runs the job at once must not hash inside one.
+    try:
+        roster_import_job.enqueue(job.pk)
+    except Exception:
+        _roster_import_end(job.pk, failed_with=[(0, ROSTER_STOPPED)])
+        raise
+    job.refresh_from_db()
+    return RosterOutcome(check=check, added=added, job=job)
 
-    added: list[RosterAdded] = []
-    with transaction.atomic():
-        for row in check.rows:
-            user = existing.get(row.username.lower())
-            password = None
-            if user is None:
-                password = temporary_password()
-                user = User.objects.create_user(
-                    username=row.username,
-                    email=row.email,
-                    password=password,
-                    first_name=row.first_name,
-                    last_name=row.last_name,
-                    role=User.Role.STUDENT,
+
+def _roster_import_end(pk: int, *, failed_with: list[tuple[int, str]] | None = None, **fields):
+    """Finish an import; its rows, and any first password still among them, are erased."""
+    RosterImport.objects.filter(pk=pk).update(
+        status=RosterImport.Status.FAILED if failed_with else RosterImport.Status.DONE,
+        problems=sorted(failed_with or []),
+        rows=[],
+        finished_at=timezone.now(),
+        **fields,
+    )
+
+
+def roster_import_run(*, import_id: int) -> str:
+    """The job: hash every new account's password outside any transaction, then write the
+    whole roster in one short transaction, or nothing if a row can no longer be added."""
+    if not RosterImport.objects.filter(pk=import_id, status=RosterImport.Status.QUEUED).update(
+        status=RosterImport.Status.RUNNING
+    ):
+        return "already started"
+    job = RosterImport.objects.select_related("classroom", "requested_by").get(pk=import_id)
+    try:
+        hashes = _roster_hash_passwords(job)
+        return _roster_write(job, hashes)
+    except BaseException:
+        _roster_import_end(job.pk, failed_with=[(0, ROSTER_STOPPED)])
+        raise
+
+
+def _roster_hash_passwords(job: RosterImport) -> dict[int, str]:
+    hashes: dict[int, str] = {}
+    reported = time.monotonic()
+    for row in job.rows:
+        if row["password"] is None:
+            continue
+        hashes[row["line"]] = make_password(row["password"])
+        if time.monotonic() - reported >= ROSTER_PROGRESS_SECONDS:
+            RosterImport.objects.filter(pk=job.pk).update(prepared=len(hashes))
+            reported = time.monotonic()
+    return hashes
+
+
+def _roster_write(job: RosterImport, hashes: dict[int, str]) -> str:
+    planned = {row["line"]: row["student_id"] for row in job.rows}
+    rows = [dict(row) for row in job.rows]
+    try:
+        with transaction.atomic():
+            problems = _roster_match(classroom=job.classroom, requester=job.requested_by, rows=rows)
+            # A username taken, or a student moved, between the upload and now.
+            changed = {line for line, _ in problems} | {
+                row["line"] for row in rows if row["student_id"] != planned[row["line"]]
+            }
+            if changed:
+                _roster_import_end(
+                    job.pk,
+                    failed_with=[
+                        (row["line"], ROSTER_USERNAME_UNAVAILABLE.format(username=row["username"]))
+                        for row in rows
+                        if row["line"] in changed
+                    ],
                 )
-            enrollment, created = Enrollment.objects.get_or_create(
-                classroom=classroom, student=user, defaults={"added_by": teacher}
-            )
-            if not created and not enrollment.is_active:
-                enrollment.removed_at = None
-                enrollment.save(update_fields=["removed_at"])
-            added.append(RosterAdded(student=user, password=password))
-    return RosterOutcome(check=check, added=added)
+                return "refused"
+            _roster_enroll(job, rows, hashes)
+            _roster_import_end(job.pk, prepared=len(hashes))
+    except IntegrityError:
+        _roster_import_end(
+            job.pk,
+            failed_with=[
+                (
+                    0,
+                    "A username on the roster was taken while it was importing. "
+                    "Nothing was saved; upload the roster again.",
+                )
+            ],
+        )
+        return "refused"
+    return "done"
+
+
+def _roster_enroll(job: RosterImport, rows: list[dict], hashes: dict[int, str]) -> None:
+    new = User.objects.bulk_create(
+        User(
+            username=row["username"],
+            email=row["email"],
+            first_name=row["first_name"],
+            last_name=row["last_name"],
+            role=User.Role.STUDENT,
+            password=hashes[row["line"]],
+        )
+        for row in rows
+        if row["student_id"] is None
+    )
+    existing = [row["student_id"] for row in rows if row["student_id"] is not None]
+    enrollments = Enrollment.objects.filter(classroom=job.classroom, student_id__in=existing)
+    enrollments.filter(removed_at__isnull=False).update(removed_at=None)
+    enrolled = set(enrollments.values_list("student_id", flat=True))
+    Enrollment.objects.bulk_create(
+        [
+            Enrollment(classroom=job.classroom, student=user, added_by=job.requested_by)
+            for user in new
+        ]
+        + [
+            Enrollment(classroom=job.classroom, student_id=pk, added_by=job.requested_by)
+            for pk in existing
+            if pk not in enrolled
+        ]
+    )
+    # Bulk writes send no signals; the class's pages list the roster.
+    bump_assignments(classroom_id=job.classroom_id)

@@ -49,6 +49,11 @@ urlpatterns = [
     path("classes/<int:pk>/teachers/", views.class_coteacher_add, name="class-coteacher-add"),
     path("classes/<int:pk>/roster/", views.class_roster_upload, name="class-roster-upload"),
     path(
+        "classes/<int:pk>/roster/<int:import_pk>/",
+        views.class_roster_import,
+        name="class-roster-import",
+    ),
+    path(
         "classes/<int:pk>/students/<int:student_pk>/remove/",
         views.class_student_remove,
         name="class-student-remove",

@@ -1,11 +1,14 @@
+from datetime import timedelta
+
 from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from coursework.forms import AssignForm
@@ -19,8 +22,10 @@ from .access import (
     with_student_counts,
 )
 from .forms import ClassNameForm, CoTeacherForm, JoinForm, RosterForm
-from .models import Enrollment
+from .models import Enrollment, RosterImport
 from .roster import RosterError
+
+ROSTER_IMPORT_SHOWN = timedelta(days=1)
 
 
 class LoginView(auth_views.LoginView):
@@ -101,6 +106,18 @@ def class_create(request):
     return render(request, "accounts/class_create.html", {"form": form})
 
 
+def roster_import_to_show(classroom) -> RosterImport | None:
+    """The class's latest roster import while it runs, and for a day after it ends."""
+    job = classroom.roster_imports.defer("rows").first()
+    if job is not None and (
+        job.is_active
+        or not job.finished_at
+        or job.finished_at > timezone.now() - ROSTER_IMPORT_SHOWN
+    ):
+        return job
+    return None
+
+
 def class_page(request, classroom, *, status: int = 200, **extra):
     """The class page, with any bound form or roster outcome passed in `extra`."""
     enrollments = (
@@ -118,6 +135,7 @@ def class_page(request, classroom, *, status: int = 200, **extra):
         "roster_form": RosterForm(),
         "assign_form": AssignForm(),
         "assignments": class_assignments(classroom),
+        "roster_import": roster_import_to_show(classroom),
         **extra,
     }
     return render(request, "accounts/class_detail.html", ctx, status=status)
@@ -201,16 +219,26 @@ def class_roster_upload(request, pk: int):
     if not form.is_valid():
         return class_page(request, classroom, status=400, roster_form=form)
     try:
-        outcome = services.roster_import(
-            classroom=classroom, teacher=request.user, data=form.cleaned_data["roster"].read()
+        outcome = services.roster_import_start(
+            classroom=classroom, requester=request.user, data=form.cleaned_data["roster"].read()
         )
     except RosterError as error:
         return class_page(request, classroom, status=400, roster_error=str(error))
     if outcome.check.problems:
         return class_page(request, classroom, status=400, roster_outcome=outcome)
-    messages.success(request, f"Added {len(outcome.added)} students to {classroom.name}.")
     # Rendered, not redirected: new accounts' first passwords are shown this once.
     return class_page(request, classroom, roster_outcome=outcome)
+
+
+@require_GET
+@login_required
+def class_roster_import(request, pk: int, import_pk: int):
+    classroom = classroom_for_teacher(request.user, pk)
+    job = get_object_or_404(RosterImport, classroom=classroom, pk=import_pk)
+    ctx = {"classroom": classroom, "job": job}
+    if request.htmx:
+        return render(request, "accounts/roster_import.html#progress", ctx)
+    return render(request, "accounts/roster_import.html", ctx)
 
 
 @require_POST

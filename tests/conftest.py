@@ -42,6 +42,12 @@ def _fast_passwords(settings):
 
 
 @pytest.fixture(autouse=True)
+def _tasks_run_at_once(settings):
+    # Background jobs run inside the request that enqueues them; the worker has its own tests.
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture(autouse=True)
 def _plain_static_files(settings):
     # Hashed names need collectstatic first; tests serve the files straight from static/.
     settings.STORAGES = {

@@ -83,7 +83,8 @@ def test_teacher_pages_use_the_same_queries_for_5_and_50_students(client, teache
     fill_class(big, 50, "b")
     with_fifty = count_queries(client, url(big))
     assert with_five == with_fifty
-    assert with_fifty <= 8
+    # The class page also looks up the class's latest roster import.
+    assert with_fifty <= (8 if url_name == "home" else 9)
 
 
 def test_student_home_uses_the_same_queries_for_one_and_several_classes(

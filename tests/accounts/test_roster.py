@@ -6,8 +6,8 @@ import re
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from accounts.models import Enrollment, User
-from tests.conftest import make_user
+from accounts.models import Classroom, Enrollment, User
+from tests.conftest import enroll, make_user
 
 HEADER = "first name,last name,username,email\n"
 
@@ -62,11 +62,19 @@ def test_a_good_roster_creates_and_enrolls_every_student(client, teacher, classr
     assert ana.check_password(password)
 
 
-def test_an_existing_student_is_enrolled_not_duplicated(client, teacher, classroom, other_student):
+def test_a_student_from_another_of_the_teachers_classes_is_enrolled_not_duplicated(
+    client, teacher, classroom
+):
+    second = Classroom.objects.create(name="History 11", join_code="QWERTY2")
+    second.teachers.add(teacher)
+    pupil = make_user("pupil", first_name="Zoe", last_name="Kowalski")
+    enroll(second, pupil)
     client.force_login(teacher)
-    upload(client, classroom, (HEADER + "Zoe,Kowalski,OtherStudent,\n").encode())
-    assert User.objects.filter(username__iexact="otherstudent").count() == 1
-    assert Enrollment.objects.active().filter(classroom=classroom, student=other_student).exists()
+    response = upload(client, classroom, (HEADER + "Zoe,Kowalski,Pupil,\n").encode())
+    assert response.status_code == 200
+    assert User.objects.filter(username__iexact="pupil").count() == 1
+    assert Enrollment.objects.active().filter(classroom=classroom, student=pupil).exists()
+    assert "(existing account)" in response.content.decode()
 
 
 def test_every_bad_row_is_reported_with_its_line_and_nothing_is_saved(client, teacher, classroom):
@@ -92,14 +100,73 @@ def test_every_bad_row_is_reported_with_its_line_and_nothing_is_saved(client, te
     )
 
 
-def test_a_username_belonging_to_a_teacher_is_refused(client, teacher, classroom, other_teacher):
+def unavailable(username: str) -> str:
+    return (
+        f"username &#x27;{username}&#x27; can&#x27;t be used for this class. Choose another "
+        "username for a new account; a student who already has an account joins with the "
+        "class code"
+    )
+
+
+def test_a_student_of_another_teachers_class_is_refused_without_their_email(
+    client, teacher, classroom, other_student
+):
+    other_student.email = "zoe.private@example.org"
+    other_student.save()
     refused(
         client,
         teacher,
         classroom,
-        (HEADER + "Some,One,otherteacher,\n").encode(),
+        (HEADER + "Zoe,Kowalski,OtherStudent,guess@example.org\n").encode(),
+        "Line 2: " + unavailable("OtherStudent"),
+    )
+    html = upload(client, classroom, (HEADER + "Zoe,Kowalski,otherstudent,\n").encode())
+    assert "zoe.private@example.org" not in html.content.decode()
+
+
+def test_refusals_read_the_same_whoever_holds_the_username(
+    client, teacher, classroom, other_student, other_teacher, admin_user, loner
+):
+    gone = make_user("gone", is_active=False)
+    enroll(classroom, gone)
+    rows = ["otherstudent", "otherteacher", "admin", "loner", "gone"]
+    content = (HEADER + "".join(f"Some,One,{name},\n" for name in rows)).encode()
+    client.force_login(teacher)
+    before = state()
+    html = upload(client, classroom, content).content.decode()
+    assert state() == before
+    for line, name in enumerate(rows, start=2):
+        assert f"Line {line}: {unavailable(name)}</li>" in html
+    assert "teacher or admin" not in html
+    assert "deactivated" not in html
+
+
+def test_an_admin_may_add_any_student_and_is_told_about_staff_accounts(
+    client, admin_user, classroom, other_student, other_teacher
+):
+    refused(
+        client,
+        admin_user,
+        classroom,
+        (HEADER + "Some,One,otherteacher,\nZoe,Kowalski,otherstudent,\n").encode(),
         "Line 2: username &#x27;otherteacher&#x27; belongs to a teacher or admin account",
     )
+    response = upload(client, classroom, (HEADER + "Zoe,Kowalski,otherstudent,\n").encode())
+    assert response.status_code == 200
+    assert Enrollment.objects.active().filter(classroom=classroom, student=other_student).exists()
+
+
+def test_a_co_teacher_may_re_add_a_student_removed_from_the_class(
+    client, teacher, other_teacher, classroom
+):
+    classroom.teachers.add(other_teacher)
+    returning = make_user("comeback")
+    Enrollment.objects.create(
+        classroom=classroom, student=returning, removed_at="2026-01-01T00:00Z"
+    )
+    client.force_login(other_teacher)
+    assert upload(client, classroom, (HEADER + "Come,Back,comeback,\n").encode()).status_code == 200
+    assert Enrollment.objects.get(student=returning).removed_at is None
 
 
 def test_a_bad_encoding_is_refused(client, teacher, classroom):

@@ -29,8 +29,9 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from django_tasks_db.models import DBTaskResult, get_date_max
 
-from accounts.models import Classroom, Enrollment, User
+from accounts.models import Classroom, Enrollment, RosterImport, User
 from lessons.models import Criterion, Excerpt, Module, Question, SourceDocument
 
 from .conftest import DISCUSS, MAIN_NAMES, MAIN_WORK, OTHER_NAMES, OTHER_WORK, STUDY, WRITE
@@ -86,6 +87,7 @@ EXPECTED: dict[str, dict[str, dict]] = {
     "accounts:class-joining": {POST: CLASS_TEACHER},
     "accounts:class-coteacher-add": {POST: row(400, 400, 403, 404, 404)},
     "accounts:class-roster-upload": {POST: row(400, 400, 403, 404, 404)},
+    "accounts:class-roster-import": {GET: CLASS_TEACHER},
     "accounts:class-student-remove": {POST: CLASS_TEACHER},
     # A person's page: self, staff, their teacher; 404 for anyone who shares no class.
     "accounts:user-detail": {GET: row(OK, OK, OK, 404, 404)},
@@ -156,6 +158,19 @@ EXPECTED: dict[str, dict[str, dict]] = {
             POST: row(OK, *[ADMIN_LOGIN] * 5),
         }
         for model in ["rubric", "criterion"]
+    },
+    # Background job results are read-only: staff may list and view them, nothing more.
+    "admin:django_tasks_database_dbtaskresult_add": {
+        GET: row(403, *[ADMIN_LOGIN] * 5),
+        POST: row(403, *[ADMIN_LOGIN] * 5),
+    },
+    "admin:django_tasks_database_dbtaskresult_change": {
+        GET: row(OK, *[ADMIN_LOGIN] * 5),
+        POST: row(403, *[ADMIN_LOGIN] * 5),
+    },
+    "admin:django_tasks_database_dbtaskresult_delete": {
+        GET: row(403, *[ADMIN_LOGIN] * 5),
+        POST: row(403, *[ADMIN_LOGIN] * 5),
     },
 }
 
@@ -239,6 +254,13 @@ class Cast:
         self.people, self.work, self.lesson = people, work, lesson
         self.document, self.student, self.classroom = document, student, classroom
         rubric = work.submission.module.rubric
+        self.roster_import = RosterImport.objects.create(classroom=classroom, status="done")
+        job = DBTaskResult.objects.create(
+            args_kwargs={"args": [self.roster_import.pk], "kwargs": {}},
+            task_path="accounts.tasks.roster_import_job",
+            backend_name="default",
+            run_after=get_date_max(),
+        )
         self.admin_objects = {
             "accounts.user": student,
             "accounts.classroom": classroom,
@@ -251,6 +273,7 @@ class Cast:
             "lessons.rubric": rubric,
             "lessons.criterion": Criterion.objects.filter(rubric=rubric).first(),
             "lessons.sourcedocument": document,
+            "django_tasks_database.dbtaskresult": job,
         }
 
     def value(self, route: Route, name: str):
@@ -287,6 +310,7 @@ class Cast:
             "student_pk": self.student.pk,
             "submission_pk": self.work.submission.pk,
             "post_pk": self.work.post.pk,
+            "import_pk": self.roster_import.pk,
         }[name]
 
     def admin_value(self, route: Route, name: str):
