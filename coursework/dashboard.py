@@ -11,6 +11,7 @@ from lessons.models import Module, Question, Skill
 
 from .grades import CriterionScore, Grade
 from .models import Answer, Assignment, Progress, Submission, SubmissionVersion
+from .services import ANSWERED_KINDS
 
 SKILLS = [(value, label) for value, label in Skill.choices]
 FILTERS = {"late": "Late", "not-started": "Not started", "stuck": "Stuck"}
@@ -127,13 +128,16 @@ def dashboard_build(assignment: Assignment, *, show: str = "", stuck_days: int =
         for s in Submission.objects.filter(assignment=assignment).exclude(status="draft")
     }
     questions_by_skill = dict(
-        Question.objects.filter(module__lesson_id=assignment.lesson_id)
+        # A discussion's prompt is answered by posting, so only written answers count here.
+        Question.objects.filter(
+            module__lesson_id=assignment.lesson_id, module__kind__in=ANSWERED_KINDS
+        )
         .values_list("skill")
         .annotate(n=Count("pk"))
     )
     answered: dict[int, dict[str, int]] = {}
     for student_id, skill, count in (
-        Answer.objects.filter(assignment=assignment)
+        Answer.objects.filter(assignment=assignment, question__module__kind__in=ANSWERED_KINDS)
         .exclude(text="")
         .values_list("student_id", "question__skill")
         .annotate(n=Count("pk"))

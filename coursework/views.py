@@ -299,7 +299,7 @@ def answers_save(request, pk: int, position: int):
             continue
         revision = _revision_sent(request.POST, question.pk)
         if revision is None:
-            problems.append("Not saved: this page is damaged. Reload it and try again.")
+            problems.append("this page's copy of an answer is damaged; reload the page.")
             continue
         try:
             answer = services.answer_save(
@@ -330,10 +330,10 @@ def answers_save(request, pk: int, position: int):
             request, assignment, module, conflicts={c.question.pk: c for c in conflicts}
         )
         for problem in problems:
-            messages.error(request, problem)
+            messages.error(request, f"Not saved: {problem}")
         return render(request, "coursework/player.html", ctx, status=409)
     for problem in problems:
-        messages.error(request, problem)
+        messages.error(request, f"Not saved: {problem}")
     if not problems:
         messages.success(request, "Your answers are saved.")
     return _back(assignment, module)

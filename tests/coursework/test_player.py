@@ -201,3 +201,105 @@ def test_student_sees_only_their_own_answers(client, as_student, assignment, stu
     assert "Copy me" not in html
     assert STUDY_QUESTIONS[0] in html
     assert state_of(assignment, student, STUDY) == "in_progress"
+
+
+def answer_form(question, text: str, revision: int) -> dict:
+    return {f"answer-{question.pk}": text, f"revision-{question.pk}": revision}
+
+
+def test_each_answer_box_carries_the_revision_of_its_stored_answer(as_student, assignment):
+    first, second = questions(assignment, STUDY)
+    as_student.post(module_url(assignment, STUDY, "answers-save"), answer_form(first, "One.", 0))
+    html = page(as_student.get(module_url(assignment, STUDY)))
+    assert f'name="revision-{first.pk}" value="1"' in html
+    assert f'name="revision-{second.pk}" value="0"' in html
+    assert f'data-hx-params="answer-{first.pk},revision-{first.pk}"' in html
+
+
+def test_an_htmx_save_hands_the_page_the_new_revision(as_student, assignment, student):
+    first, _ = questions(assignment, STUDY)
+    url = module_url(assignment, STUDY, "answers-save")
+    response = as_student.post(url, answer_form(first, "One.", 0), HTTP_HX_REQUEST="true")
+    assert f'id="revision-{first.pk}" name="revision-{first.pk}" value="1" hx-swap-oob="true"' in (
+        page(response)
+    )
+    response = as_student.post(url, answer_form(first, "One, then two.", 1), HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    answer = Answer.objects.get(student=student, question=first)
+    assert (answer.text, answer.revision) == ("One, then two.", 2)
+
+
+def test_empty_boxes_from_an_older_tab_leave_newer_answers_alone(as_student, assignment, student):
+    first, second = questions(assignment, STUDY)
+    url = module_url(assignment, STUDY, "answers-save")
+    # Tab A autosaves both answers; tab B, loaded before, saves its whole form still empty.
+    as_student.post(url, answer_form(first, "The leader.", 0), HTTP_HX_REQUEST="true")
+    as_student.post(url, answer_form(second, "A bridge.", 0), HTTP_HX_REQUEST="true")
+    response = as_student.post(url, {**answer_form(first, "", 0), **answer_form(second, "", 0)})
+    assert response.status_code == 302
+    stored = dict(Answer.objects.filter(student=student).values_list("question_id", "text"))
+    assert stored == {first.pk: "The leader.", second.pk: "A bridge."}
+    assert state_of(assignment, student, STUDY) == "complete"
+
+
+def test_an_ignored_empty_box_is_not_handed_the_newer_revision(as_student, assignment, student):
+    first, _ = questions(assignment, STUDY)
+    url = module_url(assignment, STUDY, "answers-save")
+    as_student.post(url, answer_form(first, "The leader.", 0))
+    response = as_student.post(url, answer_form(first, "", 0), HTTP_HX_REQUEST="true")
+    # Else the stale box would count as current, and its next save would clear the answer.
+    assert "hx-swap-oob" not in page(response)
+    assert Answer.objects.get(student=student).text == "The leader."
+
+
+def test_other_words_from_an_older_tab_are_refused_with_both_texts(as_student, assignment, student):
+    first, second = questions(assignment, STUDY)
+    url = module_url(assignment, STUDY, "answers-save")
+    as_student.post(url, answer_form(first, "Newer answer.", 0))
+    response = as_student.post(
+        url, {**answer_form(first, "Older answer.", 0), **answer_form(second, "A bridge.", 0)}
+    )
+    assert response.status_code == 409
+    html = page(response)
+    assert "Not saved: this page was out of date." in html
+    assert "Newer answer." in html and "Older answer." in html
+    assert f'name="revision-{first.pk}" value="1"' in html
+    stored = dict(Answer.objects.filter(student=student).values_list("question_id", "text"))
+    assert stored == {first.pk: "Newer answer.", second.pk: "A bridge."}
+
+    response = as_student.post(url, answer_form(first, "Older answer.", 0), HTTP_HX_REQUEST="true")
+    assert response.status_code == 409
+    assert "Newer answer." in page(response) and "Older answer." in page(response)
+    assert "<html" not in page(response)
+    assert Answer.objects.get(question=first).text == "Newer answer."
+
+
+def test_the_same_words_from_an_older_tab_are_no_conflict(as_student, assignment, student):
+    first, _ = questions(assignment, STUDY)
+    url = module_url(assignment, STUDY, "answers-save")
+    as_student.post(url, answer_form(first, "The leader.", 0), HTTP_HX_REQUEST="true")
+    response = as_student.post(url, answer_form(first, "The leader.", 0), HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    assert f'name="revision-{first.pk}" value="1"' in page(response)
+    assert Answer.objects.get(student=student).revision == 1
+
+
+def test_an_answer_with_a_damaged_revision_is_refused_and_changes_nothing(
+    as_student, assignment, student
+):
+    first, _ = questions(assignment, STUDY)
+    url = module_url(assignment, STUDY, "answers-save")
+    as_student.post(url, answer_form(first, "The leader.", 0))
+    response = as_student.post(url, answer_form(first, "", "x"), HTTP_HX_REQUEST="true")
+    assert response.status_code == 400
+    assert "reload the page" in page(response)
+    assert Answer.objects.get(student=student).text == "The leader."
+
+
+def test_a_discussion_prompt_takes_posts_not_answers(as_student, assignment):
+    (prompt,) = questions(assignment, DISCUSS)
+    response = as_student.post(
+        module_url(assignment, DISCUSS, "answers-save"), answer_form(prompt, "Sneaky.", 0)
+    )
+    assert response.status_code == 404
+    assert not Answer.objects.exists()
