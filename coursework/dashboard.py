@@ -98,7 +98,7 @@ def _skill_results(scores, questions_by_skill, answered_by_skill) -> dict[str, S
     results = {}
     for skill, _ in SKILLS:
         levels = [
-            4 * s.level.points / max(lv.points for lv in s.criterion.levels.all())
+            4 * (s.points or 0) / max(lv.points for lv in s.criterion.levels.all())
             for s in scores
             if s.level_id and s.criterion.skill == skill
         ]

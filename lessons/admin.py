@@ -2,11 +2,12 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Exists, OuterRef
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
 from .models import (
+    RUBRIC_FROZEN,
     Criterion,
     Excerpt,
     Lesson,
@@ -17,7 +18,13 @@ from .models import (
     SourcedFact,
 )
 from .passages import paragraphs_with_mark
-from .services import PublishRefused, lesson_archive, lesson_new_version, lesson_publish
+from .services import (
+    PublishRefused,
+    lesson_archive,
+    lesson_new_version,
+    lesson_publish,
+    rubric_copy,
+)
 
 
 def _lesson_of(obj) -> Lesson | None:
@@ -295,13 +302,47 @@ class QuestionAdmin(DraftOnlyMixin, admin.ModelAdmin):
     list_select_related = ["module__lesson"]
 
 
-class LevelInline(admin.StackedInline):
+def _rubric_of(obj) -> Rubric | None:
+    if isinstance(obj, Rubric):
+        return obj
+    if isinstance(obj, Criterion):
+        return obj.rubric
+    return None
+
+
+class FrozenRubricMixin:
+    """A rubric used by a published lesson or by a grade is read-only: copy it to edit.
+    The models refuse such a change too; this shows the rubric as read-only instead."""
+
+    def _frozen(self, obj) -> bool:
+        rubric = _rubric_of(obj)
+        return rubric is not None and rubric.is_frozen
+
+    def has_change_permission(self, request, obj=None):
+        if self._frozen(obj):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if self._frozen(obj):
+            return False
+        return super().has_delete_permission(request, obj)
+
+
+class FrozenRubricInlineMixin(FrozenRubricMixin):
+    def has_add_permission(self, request, obj=None):
+        if self._frozen(obj):
+            return False
+        return super().has_add_permission(request, obj)
+
+
+class LevelInline(FrozenRubricInlineMixin, admin.StackedInline):
     model = Level
     extra = 0
     fields = ["position", "title", "points", "description"]
 
 
-class CriterionInline(admin.StackedInline):
+class CriterionInline(FrozenRubricInlineMixin, admin.StackedInline):
     model = Criterion
     extra = 0
     fields = ["position", "title", "skill", "description"]
@@ -309,18 +350,57 @@ class CriterionInline(admin.StackedInline):
 
 
 @admin.register(Rubric)
-class RubricAdmin(admin.ModelAdmin):
-    list_display = ["title", "created_at"]
+class RubricAdmin(FrozenRubricMixin, admin.ModelAdmin):
+    list_display = ["title", "in_use", "created_at"]
     search_fields = ["title", "criteria__title"]
     inlines = [CriterionInline]
+    actions = ["copy_to_edit"]
+
+    def get_queryset(self, request):
+        frozen = Rubric.objects.frozen().filter(pk=OuterRef("pk"))
+        return super().get_queryset(request).annotate(frozen=Exists(frozen))
+
+    @admin.display(description="In use", ordering="frozen")
+    def in_use(self, obj):
+        return "Read-only: copy to edit" if obj.frozen else "Editable"
+
+    @admin.action(description="Copy to edit: a new editable rubric with the same criteria")
+    def copy_to_edit(self, request, queryset):
+        for rubric in queryset:
+            copy = rubric_copy(rubric=rubric, title=f"{rubric.title} (copy)"[:200])
+            self.message_user(
+                request,
+                format_html(
+                    'Copied “{}” to <a href="{}">{}</a>, which you can edit.',
+                    rubric.title,
+                    reverse("admin:lessons_rubric_change", args=[copy.pk]),
+                    copy.title,
+                ),
+                messages.SUCCESS,
+            )
+
+    def delete_queryset(self, request, queryset):
+        frozen = queryset.filter(pk__in=Rubric.objects.frozen())
+        if frozen.exists():
+            self.message_user(request, RUBRIC_FROZEN, messages.ERROR)
+            queryset = queryset.exclude(pk__in=frozen)
+        super().delete_queryset(request, queryset)
 
 
 @admin.register(Criterion)
-class CriterionAdmin(admin.ModelAdmin):
+class CriterionAdmin(FrozenRubricMixin, admin.ModelAdmin):
     list_display = ["title", "rubric", "position", "skill"]
     list_filter = ["skill"]
     search_fields = ["title", "rubric__title"]
+    list_select_related = ["rubric"]
     inlines = [LevelInline]
+
+    def delete_queryset(self, request, queryset):
+        frozen = queryset.filter(rubric__in=Rubric.objects.frozen())
+        if frozen.exists():
+            self.message_user(request, RUBRIC_FROZEN, messages.ERROR)
+            queryset = queryset.exclude(pk__in=frozen)
+        super().delete_queryset(request, queryset)
 
 
 # Source documents and their import live beside this file.

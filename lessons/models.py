@@ -5,8 +5,10 @@ link back to the passage it came from.
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.signals import pre_delete
 from django.urls import reverse
 
 
@@ -117,17 +119,50 @@ class Lesson(models.Model):
         return self.status == self.Status.DRAFT
 
 
+RUBRIC_FROZEN = (
+    "This rubric is used by a published lesson or by a grade, so it can't change: "
+    "copy it to edit, and use the copy in a new version of the lesson."
+)
+
+
+class RubricQuerySet(models.QuerySet):
+    def frozen(self):
+        """Rubrics that may never change again: used by a lesson that is no longer a draft,
+        or by any grade (a grade keeps the points it awarded, and its rubric must agree)."""
+        return self.filter(
+            Q(modules__lesson__status__in=[Lesson.Status.PUBLISHED, Lesson.Status.ARCHIVED])
+            | Q(grades__isnull=False)
+        ).distinct()
+
+
+def refuse_if_frozen(*rubric_ids) -> None:
+    """Raise ValidationError when any of these rubrics is frozen."""
+    ids = [pk for pk in rubric_ids if pk is not None]
+    if ids and Rubric.objects.frozen().filter(pk__in=ids).exists():
+        raise ValidationError(RUBRIC_FROZEN)
+
+
 class Rubric(models.Model):
-    """Criteria and levels a teacher grades written work with."""
+    """Criteria and levels a teacher grades written work with; frozen once in use."""
 
     title = models.CharField(max_length=200)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = RubricQuerySet.as_manager()
 
     class Meta:
         ordering = ["title", "pk"]
 
     def __str__(self) -> str:
         return self.title
+
+    def save(self, *args, **kwargs):
+        refuse_if_frozen(self.pk)
+        super().save(*args, **kwargs)
+
+    @property
+    def is_frozen(self) -> bool:
+        return self.pk is not None and Rubric.objects.frozen().filter(pk=self.pk).exists()
 
     @property
     def max_points(self) -> int:
@@ -150,6 +185,12 @@ class Criterion(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def save(self, *args, **kwargs):
+        # Moving a criterion changes the rubric it leaves as well as the one it joins.
+        was = Criterion.objects.filter(pk=self.pk).values_list("rubric_id", flat=True).first()
+        refuse_if_frozen(self.rubric_id, was)
+        super().save(*args, **kwargs)
+
 
 class Level(models.Model):
     criterion = models.ForeignKey(Criterion, on_delete=models.CASCADE, related_name="levels")
@@ -168,6 +209,34 @@ class Level(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} ({self.points})"
+
+    def save(self, *args, **kwargs):
+        criteria = [self.criterion_id]
+        criteria += Level.objects.filter(pk=self.pk).values_list("criterion_id", flat=True)
+        refuse_if_frozen(
+            *Criterion.objects.filter(pk__in=criteria).values_list("rubric_id", flat=True)
+        )
+        super().save(*args, **kwargs)
+
+
+def _refuse_frozen_delete(sender, instance, **kwargs):
+    """Deletes, one by one or in bulk, never take anything from a frozen rubric."""
+    if isinstance(instance, Rubric):
+        refuse_if_frozen(instance.pk)
+    elif isinstance(instance, Criterion):
+        refuse_if_frozen(instance.rubric_id)
+    else:
+        refuse_if_frozen(
+            Criterion.objects.filter(pk=instance.criterion_id)
+            .values_list("rubric_id", flat=True)
+            .first()
+        )
+
+
+for _model in (Rubric, Criterion, Level):
+    pre_delete.connect(
+        _refuse_frozen_delete, sender=_model, dispatch_uid=f"frozen-{_model.__name__}"
+    )
 
 
 class Module(models.Model):
