@@ -1,9 +1,11 @@
 """Publishing rules, read-only published lessons, new versions, and who may read lessons."""
 
 import pytest
+from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.urls import reverse
 
-from lessons.models import Excerpt, Lesson, Module, Question
+from lessons.models import Criterion, Excerpt, Lesson, Level, Module, Question, Rubric
 from lessons.services import PublishRefused, lesson_new_version, lesson_publish
 
 
@@ -333,3 +335,156 @@ def test_two_modules_in_one_place_are_refused(client, admin_user, draft_lesson):
         2,
         3,
     ]
+
+
+# Rubrics: frozen once a published lesson uses them; copy to edit ------------------------
+
+
+def rubric_of(lesson) -> Rubric:
+    return lesson.modules.get(kind="assignment").rubric
+
+
+def level_form(criterion, points: int) -> dict:
+    """The admin's criterion page with its levels, the first level set to `points`."""
+    levels = list(criterion.levels.all())
+    data = {
+        "rubric": criterion.rubric_id,
+        "position": criterion.position,
+        "title": criterion.title,
+        "skill": criterion.skill,
+        "description": criterion.description,
+        "levels-TOTAL_FORMS": len(levels),
+        "levels-INITIAL_FORMS": len(levels),
+        "levels-MIN_NUM_FORMS": 0,
+        "levels-MAX_NUM_FORMS": 1000,
+    }
+    for index, level in enumerate(levels):
+        data |= {
+            f"levels-{index}-id": level.pk,
+            f"levels-{index}-criterion": criterion.pk,
+            f"levels-{index}-position": level.position,
+            f"levels-{index}-title": level.title,
+            f"levels-{index}-points": points if index == 0 else level.points,
+            f"levels-{index}-description": level.description,
+        }
+    return data
+
+
+class TestFrozenRubrics:
+    def test_a_published_lessons_rubric_is_read_only_in_the_admin(
+        self, client, admin_user, published_lesson
+    ):
+        client.force_login(admin_user)
+        rubric = rubric_of(published_lesson)
+        url = reverse("admin:lessons_rubric_change", args=[rubric.pk])
+        html = client.get(url).content.decode()
+        assert 'name="title"' not in html and 'name="criteria-0-title"' not in html
+        response = client.post(url, {"title": "Changed"})
+        assert response.status_code == 403
+        rubric.refresh_from_db()
+        assert rubric.title == "Essay rubric"
+        listing = client.get(reverse("admin:lessons_rubric_changelist")).content.decode()
+        assert "Read-only: copy to edit" in listing
+
+    def test_a_published_lessons_level_points_cannot_change_in_the_admin(
+        self, client, admin_user, published_lesson
+    ):
+        client.force_login(admin_user)
+        criterion = rubric_of(published_lesson).criteria.first()
+        url = reverse("admin:lessons_criterion_change", args=[criterion.pk])
+        assert 'name="levels-0-points"' not in client.get(url).content.decode()
+        before = list(criterion.levels.values_list("points", flat=True))
+        assert client.post(url, level_form(criterion, 0)).status_code == 403
+        assert list(criterion.levels.values_list("points", flat=True)) == before
+
+    def test_a_draft_lessons_rubric_stays_editable_in_the_admin(
+        self, client, admin_user, draft_lesson
+    ):
+        client.force_login(admin_user)
+        criterion = rubric_of(draft_lesson).criteria.first()
+        url = reverse("admin:lessons_criterion_change", args=[criterion.pk])
+        assert 'name="levels-0-points"' in client.get(url).content.decode()
+        response = client.post(url, level_form(criterion, 9))
+        assert response.status_code == 302
+        assert criterion.levels.first().points == 9
+
+    def test_a_frozen_rubric_refuses_every_change_in_the_models(self, published_lesson):
+        rubric = rubric_of(published_lesson)
+        criterion = rubric.criteria.first()
+        level = criterion.levels.first()
+        before = [
+            (lv.pk, lv.points, lv.title) for lv in Level.objects.filter(criterion__rubric=rubric)
+        ]
+        level.points = 0
+        changes = [
+            level.save,
+            lambda: Level.objects.create(
+                criterion=criterion, title="New", points=7, description="x"
+            ),
+            lambda: Criterion.objects.create(rubric=rubric, title="Added"),
+            lambda: rubric.save(),
+            level.delete,
+            lambda: Level.objects.filter(criterion__rubric=rubric).delete(),
+            lambda: Criterion.objects.filter(rubric=rubric).delete(),
+        ]
+        for change in changes:
+            with pytest.raises(ValidationError, match="copy it to edit"), transaction.atomic():
+                change()
+        after = [
+            (lv.pk, lv.points, lv.title) for lv in Level.objects.filter(criterion__rubric=rubric)
+        ]
+        assert after == before
+        assert rubric.criteria.count() == 4
+
+    def test_a_criterion_cannot_move_out_of_a_frozen_rubric(self, published_lesson):
+        criterion = rubric_of(published_lesson).criteria.first()
+        criterion.rubric = Rubric.objects.create(title="Elsewhere")
+        with pytest.raises(ValidationError, match="copy it to edit"), transaction.atomic():
+            criterion.save()
+
+    def test_copy_to_edit_makes_an_editable_rubric_with_the_same_criteria(
+        self, client, admin_user, published_lesson
+    ):
+        client.force_login(admin_user)
+        rubric = rubric_of(published_lesson)
+        response = client.post(
+            reverse("admin:lessons_rubric_changelist"),
+            {"action": "copy_to_edit", "_selected_action": [rubric.pk]},
+            follow=True,
+        )
+        copy = Rubric.objects.exclude(pk=rubric.pk).get()
+        assert copy.title == "Essay rubric (copy)" and not copy.is_frozen
+        assert "which you can edit" in response.content.decode()
+
+        def shape(r):
+            return [
+                (c.title, [(lv.title, lv.points) for lv in c.levels.all()])
+                for c in r.criteria.all()
+            ]
+
+        assert shape(copy) == shape(rubric)
+        url = reverse("admin:lessons_rubric_change", args=[copy.pk])
+        assert client.post(url, {"title": "Adapted", **empty_criteria(copy)}).status_code == 302
+        copy.refresh_from_db()
+        assert copy.title == "Adapted"
+
+
+def empty_criteria(rubric) -> dict:
+    """The rubric's criteria inline as the admin posts it back, unchanged."""
+    criteria = list(rubric.criteria.all())
+    data = {
+        "criteria-TOTAL_FORMS": len(criteria),
+        "criteria-INITIAL_FORMS": len(criteria),
+        "criteria-MIN_NUM_FORMS": 0,
+        "criteria-MAX_NUM_FORMS": 1000,
+    }
+    for index, criterion in enumerate(criteria):
+        data |= {
+            f"criteria-{index}-id": criterion.pk,
+            f"criteria-{index}-rubric": rubric.pk,
+            f"criteria-{index}-position": criterion.position,
+            f"criteria-{index}-title": criterion.title,
+            f"criteria-{index}-skill": criterion.skill,
+            f"criteria-{index}-description": criterion.description,
+        }
+    return data
