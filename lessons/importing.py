@@ -111,7 +111,14 @@ def _save_document(built: builder.BuiltDocument, raw: str, digest: str, user) ->
         report={
             "paragraphs_kept": len(built.paragraphs),
             "dropped": [
-                {"text": d.text, "reason": d.reason, "score": d.score} for d in built.dropped
+                {
+                    "text": d.text,
+                    "reason": d.reason,
+                    "score": d.score,
+                    "position": d.position,
+                    "at": d.at,
+                }
+                for d in built.dropped
             ],
             "gaps": [
                 {

@@ -55,6 +55,7 @@ class CleanDocument:
     date: str = ""
     site: str = ""
     url: str = ""
+    letter: bool = False
 
 
 def sanitize(text: str) -> str:
@@ -79,6 +80,7 @@ def clean_document(*, text: str) -> CleanDocument:
             date=source.date,
             site=source.site,
             url=source.url,
+            letter=source.letter,
         )
     shape = detect_shape(text)
     if shape != "wikitext":

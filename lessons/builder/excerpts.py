@@ -5,17 +5,29 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .speakers import SPEECH_VERB, attribute
+from .speakers import SPEECH_VERB, attribute, speaker_after
 from .text import sentence_spans, words
-from .types import Excerpt, Paragraph, SpeakerRole
+from .types import UNKNOWN, Excerpt, Paragraph, SpeakerRole
 
 # Shorter quotations are terms ("excesses", "national operations"), not testimony...
 _MIN_WORDS = 5
 # ...unless they speak in the first person ("with all my heart").
-_MIN_FIRST_PERSON_WORDS = 3
+_MIN_FIRST_PERSON_WORDS = 4
+# Without a speaker, a short quotation is a term, a name or a scare quote, not testimony.
+_MIN_UNATTRIBUTED_WORDS = 8
+# Words that name what follows rather than report what someone said.
+_NAMING_CUE = re.compile(
+    r"\b(?:called|named|nicknamed|nickname|known as|so-called|titled|entitled|meaning|"
+    r"dubbed|term|phrase|motto|slogan|byname|or|the words?|article|book|poem|song|film)"
+    r"[\s,]*$",
+    re.I,
+)
+_SMALL_TITLE_WORDS = frozenset(
+    "a an and as at by for from in of on or the to with son de du la le von van".split()  # noqa: SIM905
+)
 _FIRST_PERSON = re.compile(r"\b(?:I|my|me|mine|we|our|us)\b", re.I)
 _OPENERS_BEFORE = set(" \t\n([{—–-/:;,")
-_CLOSERS_AFTER = set(" \t\n.,;:!?)]}—–-")
+_CLOSERS_AFTER = set(" \t\n.,;:!?)]}—–-[")
 _FIRST_PERSON_START = re.compile(r"^(?:We|I|My|Our|Us)\b")
 # "Stalin resumed the conversation by saying that...": the words before were the speaker's.
 _RESUMPTION = re.compile(
@@ -39,23 +51,47 @@ def extract_excerpts(*, document: str, paragraphs: list[Paragraph], text: str) -
     known: dict[str, tuple[str, SpeakerRole]] = {}
     excerpts: list[Excerpt] = []
     previous_last_sentence = ""
+    last_speaker = ""
+    previous_tail = ""
+    recent: list[str] = []
     for index, paragraph in enumerate(paragraphs):
         body = paragraph.text
         spans = sentence_spans(body)
         found = _quotations(body, spans, previous_last_sentence)
         found += _introduced_passages(body, spans, paragraphs, index)
+        paragraph_speaker = ""
         for item in sorted(found, key=lambda f: f.start):
             quote = body[item.start : item.end]
-            if not _long_enough(quote):
+            if not _long_enough(quote) or (item.quoted and _names_a_thing(quote, item)):
                 continue
+            hint = item.speaker_hint
+            if item.quoted and not hint and not SPEECH_VERB.search(item.introducer):
+                # "...," said Della. / "...," Kaplan says. / "...," he goes on.
+                hint = speaker_after(body[item.end : item.end + 200], last_speaker)
+                if not hint and item.start <= 1 and item.context.rstrip().endswith(":"):
+                    hint = _named_before(previous_tail)
             who = attribute(
                 introducer=item.introducer,
                 context=item.context,
                 quote=quote,
                 document=text,
                 known=known,
-                speaker_hint=item.speaker_hint,
+                speaker_hint=hint,
             )
+            if who.speaker == UNKNOWN and item.quoted and paragraph_speaker:
+                # A quotation that carries on after its attribution is the same speaker's.
+                who = attribute(
+                    introducer=item.introducer,
+                    context=item.context,
+                    quote=quote,
+                    document=text,
+                    known=known,
+                    speaker_hint=paragraph_speaker,
+                )
+            if who.speaker == UNKNOWN and item.quoted and not _stands_alone(quote):
+                continue
+            if who.speaker != UNKNOWN:
+                paragraph_speaker = last_speaker = who.speaker
             excerpts.append(
                 Excerpt(
                     document=document,
@@ -73,6 +109,8 @@ def extract_excerpts(*, document: str, paragraphs: list[Paragraph], text: str) -
             )
         if spans:
             previous_last_sentence = body[spans[-1][0] : spans[-1][1]]
+            recent = [*recent, *(body[a:b] for a, b in spans[-2:])][-2:]
+            previous_tail = " ".join(recent)
     return excerpts
 
 
@@ -81,6 +119,35 @@ def _long_enough(quote: str) -> bool:
     if count >= _MIN_WORDS:
         return True
     return count >= _MIN_FIRST_PERSON_WORDS and bool(_FIRST_PERSON.search(quote))
+
+
+def _names_a_thing(quote: str, item: _Found) -> bool:
+    """Return whether the quoted words are a title, a name or a term rather than speech."""
+    if _NAMING_CUE.search(item.introducer):
+        return True
+    bare = re.sub(r"\[[^\]]*\]", "", quote)
+    found = [w for w in words(bare) if w.lower() not in _SMALL_TITLE_WORDS]
+    capitalised = sum(1 for w in found if w[:1].isupper())
+    return bool(found) and capitalised == len(found) and not _FIRST_PERSON.search(quote)
+
+
+def _stands_alone(quote: str) -> bool:
+    """Return whether an unattributed quotation is a full statement worth showing unnamed."""
+    first = quote.lstrip("'‘(…. ")[:1]
+    return first.isupper() and len(words(quote)) >= _MIN_UNATTRIBUTED_WORDS
+
+
+_PROPER_NAME = re.compile(r"(?<=[a-z,;] )((?:[A-Z][\w-]+\s)*[A-Z][\w-]+)(?:['’]s)?\b")
+
+
+def _named_before(context: str) -> str:
+    """Return the last person named in the sentence that sets up a quotation with a colon."""
+    names = [
+        m.group(1)
+        for m in _PROPER_NAME.finditer(context)
+        if m.group(1).split()[0].lower() not in _SMALL_TITLE_WORDS
+    ]
+    return names[-1] if names else ""
 
 
 def _quote_marks(body: str) -> list[tuple[int, str]]:
@@ -190,17 +257,42 @@ _FIRST_PERSON_WORDS = re.compile(r"\b(?:I|my|me|we|our|us)\b")
 
 
 def block_excerpts(
-    *, document: str, paragraphs: list[Paragraph], quoted_by: list[str | None], author: str
+    *,
+    document: str,
+    paragraphs: list[Paragraph],
+    quoted_by: list[str | None],
+    author: str,
+    letter: bool = False,
+    text: str = "",
 ) -> list[Excerpt]:
-    """Excerpts the structure marks: blockquotes, and a first-person letter its metadata signs."""
-    letter = (
-        bool(author) and all(who is None for who in quoted_by) and _first_person_body(paragraphs)
-    )
+    """Excerpts the structure marks: blockquotes, and a letter its metadata signs."""
+    if author and paragraphs and (letter or _unquoted_first_person_body(paragraphs, quoted_by)):
+        # A transcribed letter is one primary source in its writer's voice, from first line
+        # to last, quotations it holds included.
+        first, last = paragraphs[0], paragraphs[-1]
+        body = text[first.start : last.end] if text else first.text
+        return [
+            Excerpt(
+                document=document,
+                text=body,
+                start=first.start,
+                end=first.start + len(body),
+                paragraph=0,
+                speaker=author,
+                speaker_role="participant",
+                date_text="",
+                source_kind="letter",
+                introducer="",
+                quoted=False,
+            )
+        ]
     found = []
     for index, (paragraph, who) in enumerate(zip(paragraphs, quoted_by, strict=True)):
-        if who is None and not letter:
+        if who is None:
             continue
-        speaker = (who or (author if letter else "")) or "unnamed"
+        if not who and not paragraph.text[:1].isupper():
+            # An unattributed blockquote that is not a sentence is an example, not a source.
+            continue
         found.append(
             Excerpt(
                 document=document,
@@ -208,15 +300,19 @@ def block_excerpts(
                 start=paragraph.start,
                 end=paragraph.end,
                 paragraph=index,
-                speaker=speaker,
+                speaker=who or UNKNOWN,
                 speaker_role="unknown",
                 date_text="",
-                source_kind="letter" if letter else "unknown",
+                source_kind="unknown",
                 introducer="",
                 quoted=False,
             )
         )
     return found
+
+
+def _unquoted_first_person_body(paragraphs: list[Paragraph], quoted_by: list[str | None]) -> bool:
+    return all(who is None for who in quoted_by) and _first_person_body(paragraphs)
 
 
 def _first_person_body(paragraphs: list[Paragraph]) -> bool:

@@ -7,17 +7,57 @@ import re
 from .text import MONTH_PATTERN, MONTHS, sentence_spans
 from .types import Event, Figure, Paragraph
 
+_MONTH_NAME = (
+    r"(?P<month>" + MONTH_PATTERN + r"|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.)"
+)
+_ERA = r"(?:\s*(?P<era>BCE|BC|B\.C\.|AD|A\.D\.|CE))?"
 _MONTH_DATE = re.compile(
-    r"\b(?:(?P<qual>early|late|mid-?)\s*)?(?:(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+)?"
-    r"(?P<month>" + MONTH_PATTERN + r")(?:\s+\d{1,2}(?:st|nd|rd|th)?)?,?\s+"
-    r"(?P<year>1[5-9]\d\d|20\d\d)\b"
-    r"(?![\d,.]\d)"
+    r"\b(?:(?P<qual>early|late|mid-?)\s*)?(?:(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?)?"
+    + _MONTH_NAME
+    + r"(?:\s+(?P<day2>\d{1,2})(?:st|nd|rd|th)?)?,?\s+"
+    r"(?P<year>1\d{3}|20\d\d|[1-9]\d{1,2}(?=\s*(?:BCE|BC|B\.C\.|AD|A\.D\.|CE)))\b"
+    + _ERA
+    + r"(?![\d,.]\d)"
+)
+# A day and month with no year ("On October 22"): the year comes from the text before it.
+_DAY_MONTH = re.compile(
+    r"\b(?:(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?"
+    + _MONTH_NAME
+    + r"|"
+    + _MONTH_NAME.replace("month", "month2")
+    + r"\s+(?P<day2>\d{1,2})(?:st|nd|rd|th)?)"
+    r"\b(?!,?\s+(?:\d{3,4}|[1-9]\d{0,2}\s*(?:BC|AD|CE)))"
 )
 # A bare year only counts after a word that introduces a date; "1500 soldiers" is a count.
 _YEAR_DATE = re.compile(
     r"\b(?:[Ii]n|[Ss]ince|[Bb]y|[Uu]ntil|[Ff]rom|[Dd]uring|[Oo]f|[Aa]fter|[Bb]efore|[Aa]round|"
-    r"(?P<qual>[Ee]arly|[Ll]ate|[Mm]id-?))\s*(?P<year>1[5-9]\d\d|20\d\d)\b(?![\d,.]\d|s\b)"
+    r"[Bb]orn|[Dd]ied|[Bb]etween|[Ff]ounded|[Cc]irca|[Cc]a?\.|"
+    r"(?P<qual>[Ee]arly|[Ll]ate|[Mm]id-?))\s*(?:(?:c\.|ca\.|circa)\s*)?"
+    r"(?P<year>1\d{3}|20\d\d)\b" + _ERA + r"(?![\d,.]\d|s\b)"
 )
+# An older year needs a mark that it is a year: "c. 965", "44 BC", "AD 79", "in 965,".
+_OLD_YEAR = re.compile(
+    r"(?:\b(?:c\.|ca\.|circa)\s*(?P<year>[1-9]\d{1,2})\b" + _ERA + r"|"
+    r"\b(?P<year2>[1-9]\d{0,3})\s*(?P<era2>BCE|BC|B\.C\.|AD|A\.D\.|CE)\b|"
+    r"\b(?:AD|A\.D\.)\s*(?P<year3>[1-9]\d{0,3})\b|"
+    r"\b(?:[Ii]n|[Bb]y|[Ss]ince|[Uu]ntil)\s+(?P<year4>[1-9]\d{2})(?=[,.;)]|\s+(?:and|when|the|a)\b))"
+)
+_CENTURY = re.compile(
+    r"\b(?:(?P<qual>early|late|mid-?)\s*)?(?P<n>\d{1,2})(?:st|nd|rd|th)(?:\s+(?:and|to|or|-|–)"
+    r"\s+\d{1,2}(?:st|nd|rd|th))?\s+centur(?:y|ies)" + _ERA
+)
+# "in the 1880s" dates a happening; "the purges of the 1930s" names a period.
+_DECADE = re.compile(
+    r"\b(?:[Ii]n|[Dd]uring|[Bb]y|[Ff]rom|[Ss]ince|[Uu]ntil|[Tt]hroughout)\s+the\s+"
+    r"(?:(?P<qual>early|late|mid-?)\s*)?(?P<year>1\d{2}0|20\d0)s\b"
+)
+# Access, retrieval and archive dates say when someone read a page, not what happened.
+_METADATA_DATE = re.compile(
+    r"\b(?:Retrieved|Accessed|Archived|access-?date|archive-?date|last (?:updated|modified)|"
+    r"Published online|Posted on)\b",
+    re.I,
+)
+_BC = ("BC", "BCE", "B.C.")
 _CLAUSE_BREAKS = (
     re.compile(r";\s+"),
     re.compile(r",\s+and\s+"),
@@ -66,12 +106,15 @@ _NOT_A_FIGURE_BEFORE = re.compile(r"(?:\bNo\.?|\bno\.|#|\bp\.|\bpp\.)\s*$", re.I
 def extract_events(*, document: str, paragraphs: list[Paragraph]) -> list[Event]:
     """Return the dated statements of the kept paragraphs, in text order."""
     events = []
+    context_year: int | None = None
     for paragraph in paragraphs:
         body = paragraph.text
         for start, end in sentence_spans(body):
             sentence = body[start:end]
-            dates = _dates(sentence)
-            for number, (_, _, date_text, year, month) in enumerate(dates):
+            if _METADATA_DATE.search(sentence):
+                continue
+            dates = _dates(sentence, context_year)
+            for number, (_, _, date_text, year, month, inferred) in enumerate(dates):
                 clause_start, clause_end = _clause(sentence, dates, number)
                 text = sentence[clause_start:clause_end].strip(" ,;")
                 offset = sentence.find(text, clause_start)
@@ -85,32 +128,74 @@ def extract_events(*, document: str, paragraphs: list[Paragraph]) -> list[Event]
                         start=paragraph.start + start + offset,
                         end=paragraph.start + start + offset + len(text),
                         sentence=sentence,
+                        inferred=inferred,
                     )
                 )
+                if not inferred:
+                    context_year = year
     return events
 
 
-def _dates(sentence: str) -> list[tuple[int, int, str, int, int | None]]:
-    found = []
+def _era_year(year: str, era: str | None) -> int:
+    return -int(year) if era in _BC else int(year)
+
+
+def _dates(sentence: str, context_year: int | None = None) -> list[tuple]:
+    found: list[tuple] = []
     taken: list[tuple[int, int]] = []
+
+    def free(begin: int, finish: int) -> bool:
+        return not any(begin < end and start < finish for start, end in taken)
+
+    def add(begin: int, finish: int, year: int, month: int | None, inferred: bool = False):
+        found.append((begin, finish, sentence[begin:finish], year, month, inferred))
+        taken.append((begin, finish))
+
     for match in _MONTH_DATE.finditer(sentence):
-        month = None if match.group("qual") else MONTHS[match.group("month").lower()]
-        found.append((match.start(), match.end(), match.group(), int(match.group("year")), month))
-        taken.append(match.span())
+        month = None if match.group("qual") else _month_number(match.group("month"))
+        add(match.start(), match.end(), _era_year(match.group("year"), match.group("era")), month)
     for match in _YEAR_DATE.finditer(sentence):
-        year_start = match.start("year")
-        if any(start <= year_start < end for start, end in taken):
+        if not free(match.start("year"), match.end("year")):
             continue
-        begin = match.start("qual") if match.group("qual") else year_start
-        found.append(
-            (begin, match.end(), sentence[begin : match.end()], int(match.group("year")), None)
-        )
+        begin = match.start("qual") if match.group("qual") else match.start("year")
+        prefix = sentence[max(0, begin - 6) : begin]
+        circa = re.search(r"(?:c\.|ca\.|circa)\s*$", prefix)
+        if circa:
+            begin -= len(prefix) - circa.start()
+        add(begin, match.end(), _era_year(match.group("year"), match.group("era")), None)
+    for match in _OLD_YEAR.finditer(sentence):
+        if not free(match.start(), match.end()):
+            continue
+        year = match.group("year") or match.group("year2") or match.group("year3")
+        era = match.group("era") or match.group("era2")
+        if year is None:
+            year, era = match.group("year4"), None
+            add(match.start("year4"), match.end("year4"), int(year), None)
+            continue
+        add(match.start(), match.end(), _era_year(year, era), None)
+    for match in _CENTURY.finditer(sentence):
+        if not free(match.start(), match.end()):
+            continue
+        n = int(match.group("n"))
+        year = -n * 100 if match.group("era") in _BC else (n - 1) * 100 + 1
+        add(match.start(), match.end(), year, None)
+    for match in _DECADE.finditer(sentence):
+        if free(match.start(), match.end()):
+            add(match.start(), match.end(), int(match.group("year")), None)
+    if context_year is not None:
+        for match in _DAY_MONTH.finditer(sentence):
+            if free(match.start(), match.end()):
+                month = _month_number(match.group("month") or match.group("month2"))
+                add(match.start(), match.end(), context_year, month, inferred=True)
     return sorted(found)
 
 
-def _clause(
-    sentence: str, dates: list[tuple[int, int, str, int, int | None]], number: int
-) -> tuple[int, int]:
+def _month_number(name: str) -> int:
+    name = name.lower().rstrip(".")
+    return next(number for full, number in MONTHS.items() if full.startswith(name[:3]))
+
+
+def _clause(sentence: str, dates: list[tuple], number: int) -> tuple[int, int]:
     """Return the span of the part of `sentence` that belongs to date `number`."""
     date_start, date_end = dates[number][0], dates[number][1]
     start = _semicolon_before(sentence, date_start)

@@ -23,6 +23,8 @@ _HTML_PAGE = re.compile(r"\A\s*(?:<!doctype html|<html\b|<\?xml[^>]*>\s*<html\b)
 # "--Epictetus, _Discourses_" or "— Thoreau": the line that names a blockquote's speaker.
 _ATTRIBUTION = re.compile(r"^\s*(?:--|—|–|―)\s*(?P<who>[^,\n]{2,80})(?:,.*)?$")
 _TAG = re.compile(r"<[^>\n]{1,300}>")
+# "[5]", "[citation needed]", "[edit]": a saved encyclopedia page's footnote and edit marks.
+_FOOTNOTE_MARK = re.compile(r"\[(?:\d{1,3}|[a-z]|edit|citation needed|note \d{1,3})\]")
 _CAPTION_END = (".", "!", "?", ":", '"', "”", "’")
 
 
@@ -44,6 +46,7 @@ class Source:
     date: str = ""
     site: str = ""
     url: str = ""
+    letter: bool = False
     blocks: list[Block] = field(default_factory=list)
 
 
@@ -134,6 +137,8 @@ def _take_metadata(source: Source, meta: dict) -> None:
     source.author = _plain(author)
     source.date = _plain(meta.get("date"))
     source.url = _plain(meta.get("url") or meta.get("permalink"))
+    # A page that names who the text was sent to, or how it was signed, transcribes a letter.
+    source.letter = bool(meta.get("recipient") or meta.get("signature"))
 
 
 def _plain(value: object) -> str:
@@ -193,11 +198,15 @@ def _attribute_quote(blocks: list[Block], start: int) -> None:
 def _inline_text(token) -> str:
     pieces = []
     for child in token.children or []:
-        if child.type in ("text", "code_inline"):
+        if child.type == "text":
             pieces.append(child.content)
+        elif child.type == "code_inline":
+            # Code shown in prose is markup about markup, not the document's words.
+            pieces.append(" ")
         elif child.type in ("softbreak", "hardbreak"):
             pieces.append(" ")
         elif child.type == "html_inline" or child.type == "image":
             continue
     text = _TAG.sub(" ", "".join(pieces))
-    return " ".join(html.unescape(text).split())
+    text = _FOOTNOTE_MARK.sub("", html.unescape(text))
+    return re.sub(r"\s+([.,;:!?])", r"\1", " ".join(text.split()))

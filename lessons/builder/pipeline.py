@@ -9,7 +9,8 @@ from .errors import BuilderError
 from .excerpts import block_excerpts, extract_excerpts
 from .facts import extract_events, extract_figures
 from .gaps import find_gaps
-from .relevance import score_paragraphs
+from .relevance import Relevance, debris_reason, score_paragraphs
+from .speakers import SPEECH_VERB
 from .types import BuiltDocument, DraftLesson, DroppedParagraph, Paragraph, Reference
 from .upload import check_text
 
@@ -20,26 +21,24 @@ def build_document(*, text: str, name: str) -> BuiltDocument:
     """Clean one raw document and extract its excerpts, events, figures and gaps."""
     check_text(text=text, name=name)
     cleaned = clean_document(text=text)
-    verdicts = score_paragraphs(
-        [p.text for p in cleaned.paragraphs],
-        had_boilerplate=[p.had_boilerplate for p in cleaned.paragraphs],
+    debris = [debris_reason(p.text, p.section) for p in cleaned.paragraphs]
+    content = [p for p, reason in zip(cleaned.paragraphs, debris, strict=True) if not reason]
+    scored = iter(
+        score_paragraphs(
+            [p.text for p in content], had_boilerplate=[p.had_boilerplate for p in content]
+        )
     )
+    verdicts = [
+        Relevance(0.0, 0.0, True, reason) if reason else _keep_attributed(p.text, next(scored))
+        for p, reason in zip(cleaned.paragraphs, debris, strict=True)
+    ]
     kept_sources = [p for p, v in zip(cleaned.paragraphs, verdicts, strict=True) if not v.off_topic]
     if not kept_sources:
         raise BuilderError(
             f"{name}: no paragraphs remain after cleaning; is it the text of a document?"
         )
     paragraphs = _place_paragraphs(kept_sources)
-    dropped = [
-        DroppedParagraph(
-            text=p.text,
-            reason=v.reason,
-            score=v.similarity,
-            references=_references(p, paragraph_index=-1, offset=0),
-        )
-        for p, v in zip(cleaned.paragraphs, verdicts, strict=True)
-        if v.off_topic
-    ]
+    dropped = _dropped(cleaned.paragraphs, verdicts)
     cleaned_text = PARAGRAPH_SEPARATOR.join(p.text for p in paragraphs)
     excerpts = extract_excerpts(document=name, paragraphs=paragraphs, text=cleaned_text)
     quoted = block_excerpts(
@@ -47,6 +46,8 @@ def build_document(*, text: str, name: str) -> BuiltDocument:
         paragraphs=paragraphs,
         quoted_by=[p.quoted_by for p in kept_sources],
         author=cleaned.author,
+        letter=cleaned.letter,
+        text=cleaned_text,
     )
     if quoted:
         excerpts = sorted(
@@ -84,6 +85,34 @@ def build_lesson(*, documents: list[tuple[str, str]]) -> DraftLesson:
     built = corroborate_gaps(documents=built)
     pairs = find_corroborations(documents=built)
     return propose_lesson(documents=built, corroborations=pairs)
+
+
+def _keep_attributed(text: str, verdict: Relevance) -> Relevance:
+    # A paragraph holding someone's quoted words is a source, whatever its vocabulary.
+    if verdict.off_topic and any(c in text for c in '"“”') and SPEECH_VERB.search(text):
+        return Relevance(verdict.similarity, verdict.key_term_share, False, "")
+    return verdict
+
+
+def _dropped(sources: list[CleanParagraph], verdicts: list) -> list[DroppedParagraph]:
+    """Every paragraph left out, with why and where it sat, so an editor can restore it."""
+    dropped = []
+    offset = 0
+    for number, (source, verdict) in enumerate(zip(sources, verdicts, strict=True)):
+        if not verdict.off_topic:
+            offset += len(source.text) + len(PARAGRAPH_SEPARATOR)
+            continue
+        dropped.append(
+            DroppedParagraph(
+                text=source.text,
+                reason=verdict.reason,
+                score=verdict.similarity,
+                references=_references(source, paragraph_index=-1, offset=0),
+                position=number,
+                at=offset,
+            )
+        )
+    return dropped
 
 
 def _place_paragraphs(sources: list[CleanParagraph]) -> list[Paragraph]:

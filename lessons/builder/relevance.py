@@ -60,6 +60,45 @@ _BLURB_MARKERS = {
 }
 
 
+# Paragraphs that are apparatus, not content: reference and link lists, credits, "read more".
+_DEBRIS = {
+    "a reference list entry": re.compile(
+        r"\bRetrieved\s+(?:on\s+)?(?:\d|[A-Z][a-z]+\s+\d)|\bArchived from the original\b|"
+        r"\bDOI:\s*10\.|\bISBN[\s:-]*\d|^\^\s|^Citation:\s|\baccess-?date\b|\bpp?\.\s?\d+\s?[-–]",
+    ),
+    "a link to another page": re.compile(r"^(?:Read more|See also|Related|More on this):", re.I),
+    "a credit or copyright line": re.compile(
+        r"^\(?(?:©|\(c\)|Copyright\b|All photos:|Photos?:|Image:|Credit:|Source:)", re.I
+    ),
+}
+# Sections whose paragraphs list sources or links rather than tell the history.
+_DEBRIS_SECTION_NAMES = frozenset(
+    {
+        "references",
+        "notes",
+        "footnotes",
+        "citations",
+        "sources",
+        "bibliography",
+        "further reading",
+        "external links",
+        "see also",
+        "works cited",
+        "notes and references",
+    }
+)
+
+
+def debris_reason(text: str, section: str = "") -> str:
+    """Return why a paragraph is apparatus (a reference, a link, a credit) or "" if content."""
+    if section.strip().lower() in _DEBRIS_SECTION_NAMES:
+        return f"debris: in the {section.strip()!r} section, which lists sources or links"
+    for reason, pattern in _DEBRIS.items():
+        if pattern.search(text) and (reason != "a reference list entry" or len(text) < 600):
+            return f"debris: {reason}"
+    return ""
+
+
 @dataclass(frozen=True)
 class Relevance:
     """How closely one paragraph fits the rest of its document, and whether to drop it."""

@@ -15,8 +15,15 @@ SPEECH_VERB = re.compile(
     r"argued|argues|pointed out|points out|explained|explains|declared|declares|stated|"
     r"states|told|added|insisted|claimed|claims|noted|notes|recalled|recalls|observed|"
     r"remarked|testified|announced|warned|replied|asked|defended|admitted|concluded|"
-    r"exclaimed|recorded|complained|protested|insists)\b"
+    r"exclaimed|recorded|complained|protested|insists|judged|posted|tells|adds)\b"
 )
+# The words after a quotation that say who spoke it: "said Della", "Kaplan says", "he goes on".
+_AFTER_VERB = re.compile(
+    r"\b(?:said|says|told|tells|wrote|writes|added|adds|goes on|went on|continued|continues|"
+    r"explained|explains|recalled|recalls|asked|replied|noted|notes|insisted|argued|argues|"
+    r"declared|remarked|recalls|admitted|concluded)\b"
+)
+_NAME_AFTER_VERB = re.compile(r"\s*((?:[A-Z][\w'’.-]+\s+){0,3}[A-Z][\w'’.-]+)")
 _PRESENT = frozenset(
     {
         "says",
@@ -56,7 +63,9 @@ _JOB_TITLE = re.compile(
 )
 _TRAILING_NAME = re.compile(r"(?:[A-Z][\w'’.-]+\s+){0,3}[A-Z][\w'’.-]+$")
 _DESCRIBED = re.compile(r"(?:^|\s)((?:the|a|an)\s+[a-z]+(?:\s+of\s+(?:the\s+)?[A-Za-z]+)?)\s*$")
-_ACCORDING_TO = re.compile(r"\baccording to\s+(?P<rest>[^\"“”]{2,160}?)[\s,]*$", re.I)
+_ACCORDING_TO = re.compile(
+    r"\b(?:according|attributed) to\s+(?P<rest>[^\"“”]{2,160}?)[\s,]*$", re.I
+)
 
 _HISTORIAN_CUES = re.compile(
     r"\bhistorians?\b|\bauthor of\b|\bprofessor\b|\bscholars?\b|\bbiographer\b|\bresearchers?\b",
@@ -127,11 +136,38 @@ def attribute(
     return Attribution(speaker, role, _date_text(introducer, context, kind), kind)
 
 
+def speaker_after(after: str, previous: str) -> str:
+    """Return who the words right after a quotation name as its speaker, or ""."""
+    # Only words right after a closing mark belong to the quotation before them.
+    tail = re.match(r"[,.!?…]?[\"”’'][,.!?…]?\s*([^\"“”]{0,160})", after)
+    if tail is None or not tail.group(1):
+        return ""
+    clause = re.split(r"[.;:!?]\s", tail.group(1), maxsplit=1)[0]
+    verb = _AFTER_VERB.search(clause)
+    if verb is None:
+        return ""
+    subject = clause[: verb.start()].strip(" ,")
+    if not subject:
+        name = _NAME_AFTER_VERB.match(clause, verb.end())
+        return name.group(1) if name and name.group(1).lower() not in _PRONOUNS else ""
+    if subject.lower() in ("he", "she", "they"):
+        return previous
+    if len(subject.split()) > 16:
+        return ""
+    name, _ = _name_in(subject)
+    return "" if name == UNKNOWN or name[:1].islower() else name
+
+
 def _speaker(introducer: str, quote: str) -> tuple[str, str, str, str]:
     """Return (speaker, descriptor, verb, tense) read from the introducing words."""
     according = _ACCORDING_TO.search(introducer)
     if according:
-        name, descriptor = _name_in(according.group("rest"))
+        rest = according.group("rest").strip(" ,:")
+        name, descriptor = _name_in(rest)
+        first = re.split(r"\s*,\s*", rest.strip(), maxsplit=1)[0]
+        if first[:1].isupper() and (name == UNKNOWN or name not in first):
+            # "According to Mozilla's manifesto, which outlines...": the source comes first.
+            name, descriptor = first, rest[len(first) :].strip(" ,")
         return name, descriptor, "according to", "unknown"
     verbs = list(SPEECH_VERB.finditer(introducer))
     if verbs:
@@ -164,12 +200,17 @@ def _name_in(subject: str) -> tuple[str, str]:
                 others.append(job.group().strip())
                 segment = segment[job.end() :]
             return segment, ", ".join(others)
-    if segments:
+    for index in range(len(segments) - 1, -1, -1):
+        segment = segments[index]
+        if segment[:1].islower() and index > 0:
+            # "Baker, executive chairwoman of Mozilla": an apposition describes the name before.
+            continue
         # "The minister Cotton Mather": a name closing a described subject.
-        trailing = _TRAILING_NAME.search(segments[-1])
+        trailing = _TRAILING_NAME.search(segment)
         if trailing and trailing.start() > 0 and trailing.group().split()[0] not in ("The",):
-            descriptor = ", ".join([*segments[:-1], segments[-1][: trailing.start()].strip()])
+            descriptor = ", ".join([*segments[:index], segment[: trailing.start()].strip()])
             return trailing.group(), descriptor
+        break
     described = _DESCRIBED.search(subject)
     if described and described.group(1).split()[1].lower() not in _PRONOUNS:
         return described.group(1), ""

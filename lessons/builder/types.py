@@ -47,6 +47,9 @@ class DroppedParagraph:
     reason: str
     score: float
     references: list[Reference] = field(default_factory=list)
+    # Its number among the source's paragraphs, and the cleaned-text offset it would return to.
+    position: int = -1
+    at: int = 0
 
 
 @dataclass(frozen=True)
@@ -78,6 +81,8 @@ class Event:
     start: int
     end: int
     sentence: str = ""
+    # The year was not written beside the day and month; it was taken from the text before.
+    inferred: bool = False
 
 
 @dataclass(frozen=True)
