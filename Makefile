@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+PORT ?= 8000
 
 .PHONY: run test pytest browser lint deploy-check setup demo bench clean
 
@@ -19,8 +20,12 @@ setup: $(STAMP)
 demo: setup
 	$(BIN)/python manage.py load_demo
 
+# The background worker (roster imports) runs beside the server and stops with it. It does not
+# reload on code changes, since a reloading worker's child would outlive a stopped server.
 run: demo
-	$(BIN)/python manage.py runserver 127.0.0.1:8000
+	$(BIN)/python manage.py db_worker --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT; trap 'exit 130' INT TERM; \
+	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 test: setup pytest
 
