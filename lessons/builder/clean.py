@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from .markup import looks_like_html, looks_like_markdown_source, read_html, read_markdown, read_text
 from .mojibake import repair_mojibake
+from .relevance import DEBRIS_SECTION_NAMES
 from .shape import detect_shape
 from .text import REF_CLOSE, REF_MARK, REF_OPEN, collapse_spaces, sentence_spans
 from .types import Shape
@@ -110,7 +111,12 @@ def _clean_wikitext(text: str) -> tuple[str, list[CleanParagraph]]:
             continue
         block = block.replace(HEADING_OPEN, " ").replace(HEADING_CLOSE, " ")
         paragraphs.extend(_cited_paragraphs(block, section, rendered.citations))
-    title = headings[0] if headings else rendered.page_title
+    opens_with_heading = rendered.text.lstrip().startswith(HEADING_OPEN)
+    content_headings = [h for h in headings if h.lower() not in DEBRIS_SECTION_NAMES]
+    if opens_with_heading and content_headings:
+        title = content_headings[0]
+    else:
+        title = rendered.lead_term or rendered.page_title or next(iter(content_headings), "")
     return title, paragraphs
 
 

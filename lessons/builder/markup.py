@@ -17,6 +17,8 @@ import trafilatura
 import yaml
 from markdown_it import MarkdownIt
 
+from .speakers import SPEECH_VERB, name_in
+
 _MARKDOWN = MarkdownIt("commonmark")
 _FRONT_MATTER = re.compile(r"\A(?:---|\+\+\+)\s*\n")
 _HTML_PAGE = re.compile(r"\A\s*(?:<!doctype html|<html\b|<\?xml[^>]*>\s*<html\b)", re.I)
@@ -156,6 +158,7 @@ def _blocks(body: str, *, drop: str) -> list[Block]:
     section = ""
     quote_depth = 0
     quote_start = 0
+    last_quote: tuple[int, int] | None = None
     heading = False
     for token in tokens:
         if token.type == "blockquote_open":
@@ -164,6 +167,7 @@ def _blocks(body: str, *, drop: str) -> list[Block]:
         elif token.type == "blockquote_close":
             quote_depth -= 1
             _attribute_quote(blocks, quote_start)
+            last_quote = (quote_start, len(blocks))
         elif token.type == "heading_open":
             heading = True
         elif token.type == "heading_close":
@@ -171,6 +175,10 @@ def _blocks(body: str, *, drop: str) -> list[Block]:
         elif token.type == "inline":
             text = _inline_text(token)
             if not text:
+                continue
+            if _is_cite(token) and last_quote and last_quote[1] == len(blocks) and not quote_depth:
+                # <cite>Name</cite> right after a blockquote names who is quoted.
+                _name_quote(blocks, *last_quote, who=text.strip(" —–-"))
                 continue
             if heading:
                 section = text
@@ -191,8 +199,34 @@ def _attribute_quote(blocks: list[Block], start: int) -> None:
         who = match.group("who").strip(" _*")
         blocks.pop()
         quoted = quoted[:-1]
-    for index in range(start, start + len(quoted)):
+    if not who and start > 0:
+        who = _speaker_of_colon_line(blocks[start - 1].text)
+    _name_quote(blocks, start, start + len(quoted), who=who)
+
+
+def _name_quote(blocks: list[Block], start: int, end: int, *, who: str) -> None:
+    for index in range(start, end):
         blocks[index] = Block(blocks[index].text, blocks[index].section, who)
+
+
+def _speaker_of_colon_line(line: str) -> str:
+    """Return X from "X wrote:" on the line before a blockquote, or ""."""
+    if not line.rstrip().endswith(":"):
+        return ""
+    verbs = list(SPEECH_VERB.finditer(line))
+    if not verbs:
+        return ""
+    name = name_in(line[: verbs[-1].start()])
+    return "" if name[:1].islower() else name
+
+
+def _is_cite(token) -> bool:
+    children = token.children or []
+    return (
+        bool(children)
+        and children[0].type == "html_inline"
+        and (children[0].content.lower().startswith("<cite"))
+    )
 
 
 def _inline_text(token) -> str:

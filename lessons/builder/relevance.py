@@ -72,7 +72,7 @@ _DEBRIS = {
     ),
 }
 # Sections whose paragraphs list sources or links rather than tell the history.
-_DEBRIS_SECTION_NAMES = frozenset(
+DEBRIS_SECTION_NAMES = frozenset(
     {
         "references",
         "notes",
@@ -91,7 +91,7 @@ _DEBRIS_SECTION_NAMES = frozenset(
 
 def debris_reason(text: str, section: str = "") -> str:
     """Return why a paragraph is apparatus (a reference, a link, a credit) or "" if content."""
-    if section.strip().lower() in _DEBRIS_SECTION_NAMES:
+    if section.strip().lower() in DEBRIS_SECTION_NAMES:
         return f"debris: in the {section.strip()!r} section, which lists sources or links"
     for reason, pattern in _DEBRIS.items():
         if pattern.search(text) and (reason != "a reference list entry" or len(text) < 600):

@@ -217,6 +217,11 @@ def _name_in(subject: str) -> tuple[str, str]:
     return UNKNOWN, subject
 
 
+def name_in(subject: str) -> str:
+    """Return the person a subject phrase names ("Her brother Thomas" -> "Thomas"), or "unknown"."""
+    return _name_in(subject)[0]
+
+
 def _surname(speaker: str) -> str:
     return speaker.split()[-1].lower()
 

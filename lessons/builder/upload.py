@@ -19,6 +19,10 @@ _BINARY_MAGIC = {
     b"\x1f\x8b": "a gzip archive",
     b"{\\rtf": "an RTF document",
 }
+ACCEPTED_FORMATS = (
+    "MediaWiki wikitext, Markdown (with or without front matter), a saved HTML page, "
+    "or plain text such as a transcript"
+)
 # Above this share of control characters, decoded "text" is really binary.
 _CONTROL_SHARE = 0.1
 
@@ -31,7 +35,9 @@ def decode_upload(*, data: bytes, name: str, max_bytes: int = MAX_UPLOAD_BYTES) 
         raise BuilderError(f"{name} is larger than {_size(max_bytes)}; split it or trim it.")
     for magic, kind in _BINARY_MAGIC.items():
         if data.startswith(magic):
-            raise BuilderError(f"{name} looks like {kind}, not a plain-text document.")
+            raise BuilderError(
+                f"{name} looks like {kind}, which cannot be read. Upload {ACCEPTED_FORMATS}."
+            )
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             text = data.decode("utf-16")
@@ -39,7 +45,9 @@ def decode_upload(*, data: bytes, name: str, max_bytes: int = MAX_UPLOAD_BYTES) 
             raise BuilderError(f"{name} starts like UTF-16 text but does not decode.") from error
     else:
         if b"\x00" in data:
-            raise BuilderError(f"{name} contains NUL bytes, so it is binary, not text.")
+            raise BuilderError(
+                f"{name} contains NUL bytes, so it is binary, not text. Upload {ACCEPTED_FORMATS}."
+            )
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as error:
@@ -56,12 +64,17 @@ def check_text(*, text: str, name: str) -> None:
     if not text or not text.strip():
         raise BuilderError(f"{name} is empty.")
     if "\x00" in text:
-        raise BuilderError(f"{name} contains NUL characters, so it is binary, not text.")
+        raise BuilderError(
+            f"{name} contains NUL characters, so it is binary, not text. Upload {ACCEPTED_FORMATS}."
+        )
     controls = sum(
         1 for char in text if char not in "\n\r\t" and unicodedata.category(char) == "Cc"
     )
     if controls / len(text) > _CONTROL_SHARE:
-        raise BuilderError(f"{name} is mostly control characters, so it is binary, not text.")
+        raise BuilderError(
+            f"{name} is mostly control characters, so it is binary, not text. "
+            f"Upload {ACCEPTED_FORMATS}."
+        )
 
 
 def content_hash(text: str | bytes) -> str:

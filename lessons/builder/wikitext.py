@@ -1,9 +1,27 @@
-"""Turn MediaWiki wikitext into plain blocks, keeping citations as markers where they sat."""
+"""Turn MediaWiki wikitext into plain blocks, keeping citations as markers where they sat.
+
+The markup is parsed with mwparserfromhell; this module decides what each node shows as
+text, and which templates and <ref>s are citations.
+"""
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass, field
+
+import mwparserfromhell
+from mwparserfromhell.nodes import (
+    Comment,
+    ExternalLink,
+    Heading,
+    HTMLEntity,
+    Tag,
+    Template,
+    Text,
+    Wikilink,
+)
+from mwparserfromhell.wikicode import Wikicode
 
 from .text import REF_CLOSE, REF_OPEN
 
@@ -28,6 +46,8 @@ class RenderedWiki:
     text: str
     citations: list[Citation] = field(default_factory=list)
     page_title: str = ""
+    # The bold term that opens an encyclopedia article names its subject.
+    lead_term: str = ""
 
 
 # Sentences the MediaWiki edit page wraps around the source text.
@@ -49,34 +69,41 @@ _EDIT_POSTAMBLE = re.compile(
 )
 _FIRST_MARKUP = re.compile(r"\{\{|\[\[|==")
 
-_TOKEN = re.compile(
-    r"\{\{|\}\}|\[\[|\]\]|\||<ref\b[^<>]{0,300}?/>|<ref\b[^<>]{0,300}>|</ref\s*>", re.I
-)
-_HEADING = re.compile(r"(={2,6})([^=\n]{1,200})\1")
-_EXTERNAL_LINK = re.compile(r"\[(?:https?:)?//[^\s\]]{1,500}\s?([^\]\n]{0,300})\]")
+# A heading the parser cannot see, because a flattened page put it mid-line.
+_INLINE_HEADING = re.compile(r"(={2,6})([^=\n]{1,200})\1")
 _HTML_TAG = re.compile(r"</?[A-Za-z][^<>\n]{0,200}>")
-_EMPHASIS = re.compile(r"'{2,5}")
-_STRAY = re.compile(r"={2,}|\{\{|\}\}|\[\[|\]\]|__[A-Z]{2,30}__")
+_STRAY = re.compile(r"={2,}|\{\{|\}\}|\[\[|\]\]|__[A-Z]{2,30}__|'{2,5}")
 _LIST_BULLET = re.compile(r"(?m)^[*#:;]+\s*")
 _YEAR = re.compile(r"^(?:\d{3,4}[a-z]?|n\.d\.|nd|c\.\s?\d{4})$", re.I)
 
 _DROP_LINK_PREFIXES = ("file:", "image:", "media:", "category:")
-# Templates that show their last argument as running text; every other template is dropped.
-_INLINE_TEMPLATES = frozenset({"nowrap", "lang", "small", "nobr", "script", "transl"})
-_SHORT_CITES = frozenset({"sfn", "sfnp", "harvnb", "harv", "harvp", "rp"})
+# Templates whose last positional argument is running text.
+_TEXT_TEMPLATES = frozenset(
+    {"nowrap", "nobr", "small", "smaller", "big", "lang", "transl", "script", "noitalic", "em"}
+)
+_SHORT_CITES = frozenset(
+    {"sfn", "sfnp", "harvnb", "harv", "harvp", "harvcol", "harvcolnb", "rp", "harvtxt"}
+)
+_FULL_CITES = frozenset({"citation", "cite", "vcite", "wikicite"})
+_NOTES = frozenset({"efn", "efn-ua", "efn-lr", "efn-lg", "refn", "notetag", "notelist-ua"})
+_SYMBOLS = {"ndash": "–", "mdash": "—", "snd": " – ", "spaced ndash": " – ", "nbsp": " "}
+# Tags whose contents are not prose.
+_SILENT_TAGS = frozenset(
+    {"references", "gallery", "math", "score", "timeline", "syntaxhighlight", "table", "imagemap"}
+)
 
 
 def render_wikitext(raw: str) -> RenderedWiki:
     """Render wikitext to plain text with markers; edit-page boilerplate is cut off."""
     body, page_title = _strip_edit_page(_strip_comments(raw))
     rendered = RenderedWiki(text="", page_title=page_title)
-    text = _Renderer(body, rendered.citations).render()
-    text = _HEADING.sub(
+    renderer = _Renderer(rendered.citations)
+    text = renderer.render(mwparserfromhell.parse(body))
+    rendered.lead_term = renderer.lead_term
+    text = _INLINE_HEADING.sub(
         lambda m: f"\n\n{HEADING_OPEN}{m.group(2).strip()}{HEADING_CLOSE}\n\n", text
     )
-    text = _EXTERNAL_LINK.sub(lambda m: m.group(1), text)
     text = _HTML_TAG.sub(" ", text)
-    text = _EMPHASIS.sub("", text)
     text = _STRAY.sub(" ", text)
     rendered.text = _LIST_BULLET.sub("", text)
     return rendered
@@ -121,123 +148,187 @@ def _page_title(before: str) -> str:
     return ""
 
 
-class _Frame:
-    __slots__ = ("kind", "parts", "source_start")
-
-    def __init__(self, kind: str, source_start: int) -> None:
-        self.kind = kind
-        self.parts: list[list[str]] = [[]]
-        self.source_start = source_start
-
-    def add(self, piece: str) -> None:
-        self.parts[-1].append(piece)
-
-    def flat(self, separator: str = " ") -> str:
-        return separator.join("".join(part) for part in self.parts)
-
-
 class _Renderer:
-    """A single left-to-right pass with an explicit stack, so nesting depth cannot overflow."""
+    """Walks the parsed page once, turning each node into text or a citation marker."""
 
-    def __init__(self, source: str, citations: list[Citation]) -> None:
-        self.source = source
+    def __init__(self, citations: list[Citation]) -> None:
         self.citations = citations
+        self.named: dict[str, int] = {}
+        self.lead_term = ""
+        self.seen_heading = False
 
-    def render(self) -> str:
-        stack = [_Frame("root", 0)]
-        position = 0
-        for token in _TOKEN.finditer(self.source):
-            stack[-1].add(self.source[position : token.start()])
-            position = token.end()
-            self._handle(token, stack)
-        stack[-1].add(self.source[position:])
-        while len(stack) > 1:
-            # An opener that never closed is stray markup; keep what it held.
-            unclosed = stack.pop()
-            stack[-1].add(" " + unclosed.flat() + " ")
-        return stack[0].flat("|")
+    def render(self, code: Wikicode) -> str:
+        pieces: list[str] = []
+        for node in code.nodes:
+            piece = self._node(node)
+            if piece.startswith(REF_OPEN) and pieces:
+                # A citation belongs to the words before it, even when a space separates them.
+                pieces[-1] = pieces[-1].rstrip(" \t")
+            pieces.append(piece)
+        return "".join(pieces)
 
-    def _handle(self, token: re.Match[str], stack: list[_Frame]) -> None:
-        value = token.group()
-        lowered = value.lower()
-        top = stack[-1]
-        if value == "{{":
-            stack.append(_Frame("template", token.end()))
-        elif value == "[[":
-            stack.append(_Frame("link", token.end()))
-        elif lowered.startswith("<ref") and value.endswith("/>"):
-            return
-        elif lowered.startswith("<ref"):
-            stack.append(_Frame("ref", token.end()))
-        elif value == "|":
-            if top.kind in ("template", "link"):
-                top.parts.append([])
-            else:
-                top.add("|" if top.kind == "root" else " ")
-        elif value == "}}" and top.kind == "template":
-            stack.pop()
-            self._emit(stack[-1], self._template(top))
-        elif value == "]]" and top.kind == "link":
-            stack.pop()
-            stack[-1].add(self._link(top))
-        elif lowered.startswith("</ref") and top.kind == "ref":
-            stack.pop()
-            raw = self.source[top.source_start : token.start()]
-            self._emit(stack[-1], self._cite(_citation_from_ref(raw, top.flat())))
-        else:
-            # A closer with no matching opener is stray markup.
-            top.add(" ")
+    def _node(self, node: object) -> str:
+        if isinstance(node, Text):
+            return str(node.value)
+        if isinstance(node, HTMLEntity):
+            return node.normalize()
+        if isinstance(node, Comment):
+            return ""
+        if isinstance(node, Heading):
+            self.seen_heading = True
+            return f"\n\n{HEADING_OPEN}{self.render(node.title).strip()}{HEADING_CLOSE}\n\n"
+        if isinstance(node, Wikilink):
+            return self._link(node)
+        if isinstance(node, ExternalLink):
+            return self.render(node.title) if node.title else ""
+        if isinstance(node, Template):
+            return self._template(node)
+        if isinstance(node, Tag):
+            return self._tag(node)
+        return ""
 
-    @staticmethod
-    def _emit(frame: _Frame, piece: str) -> None:
-        if piece.startswith(REF_OPEN) and frame.parts[-1]:
-            # A citation belongs to the words before it, even when a space separates them.
-            frame.parts[-1][-1] = frame.parts[-1][-1].rstrip(" \t")
-        frame.add(piece)
+    def _link(self, link: Wikilink) -> str:
+        target = str(link.title).strip()
+        if target.lower().lstrip(":").startswith(_DROP_LINK_PREFIXES):
+            return ""
+        if link.text is not None:
+            return self.render(link.text)
+        return self.render(link.title).lstrip(":")
+
+    def _tag(self, tag: Tag) -> str:
+        name = str(tag.tag).strip().lower()
+        if name == "ref":
+            return self._ref(tag)
+        if name in _SILENT_TAGS:
+            return ""
+        if name == "br":
+            return " "
+        if tag.contents is None:
+            return ""
+        text = self.render(tag.contents)
+        if name == "b" and not self.lead_term and not self.seen_heading:
+            self.lead_term = " ".join(text.split())
+        return text
+
+    def _ref(self, tag: Tag) -> str:
+        name = _attribute(tag, "name")
+        if tag.self_closing or tag.contents is None or not str(tag.contents).strip():
+            # A reused <ref name="x" /> cites the same source again.
+            return self._mark(self.named[name]) if name in self.named else ""
+        citations = [c for c in _citations_in(tag.contents) if c is not None]
+        if not citations:
+            note = _plain(self._quiet(tag.contents))
+            citations = [Citation(author="", year="", pages="", note=note)] if note else []
+        marks = "".join(self._cite(c) for c in citations)
+        if name and citations:
+            self.named[name] = len(self.citations) - len(citations)
+        return marks
+
+    def _quiet(self, code: Wikicode) -> str:
+        # Text inside a reference is only a note; its own citations are not counted twice.
+        return _Renderer([]).render(code)
 
     def _cite(self, citation: Citation | None) -> str:
         if citation is None:
             return ""
         self.citations.append(citation)
-        return f"{REF_OPEN}{len(self.citations) - 1}{REF_CLOSE}"
+        return self._mark(len(self.citations) - 1)
 
-    def _template(self, frame: _Frame) -> str:
-        params = ["".join(part) for part in frame.parts]
-        name = params[0].strip().lower().removeprefix("template:").strip()
-        if name in _SHORT_CITES:
-            return self._cite(_short_citation(params[1:]))
-        if name == "sfnm":
-            return "".join(self._cite(c) for c in _multi_citations(params[1:]))
-        if name in _INLINE_TEMPLATES and len(params) > 1:
-            return params[-1]
+    @staticmethod
+    def _mark(index: int) -> str:
+        return f"{REF_OPEN}{index}{REF_CLOSE}"
+
+    def _template(self, template: Template) -> str:
+        name = _template_name(template)
+        if name in _SYMBOLS:
+            return _SYMBOLS[name]
+        if (
+            name in _SHORT_CITES
+            or name == "sfnm"
+            or name in _FULL_CITES
+            or name.startswith("cite ")
+        ):
+            marks = "".join(self._cite(c) for c in _template_citations(template))
+            if name == "harvtxt":
+                # {{harvtxt|Smith|2001}} is read as "Smith (2001)" in the sentence itself.
+                named, positional = _arguments(template)
+                year = next((p for p in positional if _YEAR.match(p)), "")
+                authors = [p for p in positional if p != year][:2]
+                return f"{' & '.join(authors)} ({year})" + marks
+            return marks
+        if name in _NOTES:
+            named, positional = _arguments(template)
+            note = named.get("text") or (positional[0] if positional else "")
+            return self._cite(Citation(author="", year="", pages="", note=note)) if note else ""
+        if name in ("circa", "c.", "ca."):
+            _, positional = _arguments(template)
+            return f"c. {positional[0]}" if positional else "c."
+        if name == "convert":
+            return self._convert(template)
+        if name.startswith("lang-"):
+            _, positional = _arguments(template)
+            return positional[0] if positional else ""
+        if name in _TEXT_TEMPLATES:
+            values = [p.value for p in template.params if not p.showkey]
+            return self.render(values[-1]).strip() if values else ""
+        # Infoboxes, navigation and maintenance tags ("citation needed", "verify source")
+        # carry no prose, and their dates are about the page, not the history.
         return ""
 
     @staticmethod
-    def _link(frame: _Frame) -> str:
-        target = "".join(frame.parts[0]).strip()
-        if target.lower().lstrip(":").startswith(_DROP_LINK_PREFIXES):
-            return ""
-        label = "".join(frame.parts[-1])
-        if len(frame.parts) == 1:
-            label = label.lstrip(":")
-        return label
+    def _convert(template: Template) -> str:
+        _, positional = _arguments(template)
+        if len(positional) >= 4 and positional[1] in ("-", "–", "to", "and", "or", "by"):
+            return " ".join(positional[:4])
+        return " ".join(positional[:2])
 
 
-def _named_and_positional(params: list[str]) -> tuple[dict[str, str], list[str]]:
-    named: dict[str, str] = {}
-    positional: list[str] = []
-    for param in params:
-        clean = _plain(param)
-        key, sep, value = clean.partition("=")
-        if sep and re.fullmatch(r"\s*[A-Za-z0-9_-]{1,20}\s*", key):
-            named[key.strip().lower()] = value.strip()
-        elif clean.strip():
-            positional.append(clean.strip())
-    return named, positional
+def _template_name(template: Template) -> str:
+    name = str(template.name).strip().lower().replace("_", " ")
+    return " ".join(name.removeprefix("template:").split())
+
+
+def _attribute(tag: Tag, name: str) -> str:
+    for attribute in tag.attributes:
+        if str(attribute.name).strip().lower() == name and attribute.value is not None:
+            return str(attribute.value).strip().strip("\"'")
+    return ""
 
 
 def _plain(value: str) -> str:
-    return re.sub(REF_OPEN + r"\d+" + REF_CLOSE, "", value)
+    value = re.sub(REF_OPEN + r"\d+" + REF_CLOSE, "", value)
+    return " ".join(html.unescape(value).split())
+
+
+def _arguments(template: Template) -> tuple[dict[str, str], list[str]]:
+    named: dict[str, str] = {}
+    positional: list[str] = []
+    for param in template.params:
+        value = _plain(_Renderer([]).render(param.value)).strip()
+        if param.showkey:
+            named[str(param.name).strip().lower()] = value
+        elif value:
+            positional.append(value)
+    return named, positional
+
+
+def _citations_in(code: Wikicode) -> list[Citation | None]:
+    found: list[Citation | None] = []
+    for template in code.filter_templates(recursive=False):
+        found.extend(_template_citations(template))
+    return found
+
+
+def _template_citations(template: Template) -> list[Citation | None]:
+    name = _template_name(template)
+    named, positional = _arguments(template)
+    if name in _SHORT_CITES:
+        return [_short_citation(named, positional)]
+    if name == "sfnm":
+        return list(_multi_citations(named))
+    if name in _FULL_CITES or name.startswith("cite "):
+        return [_full_citation(named)]
+    return []
 
 
 def _pages(named: dict[str, str], prefix: str = "") -> str:
@@ -247,8 +338,7 @@ def _pages(named: dict[str, str], prefix: str = "") -> str:
     return ""
 
 
-def _short_citation(params: list[str]) -> Citation | None:
-    named, positional = _named_and_positional(params)
+def _short_citation(named: dict[str, str], positional: list[str]) -> Citation | None:
     authors: list[str] = []
     year = ""
     for value in positional:
@@ -261,34 +351,34 @@ def _short_citation(params: list[str]) -> Citation | None:
     return Citation(author=" & ".join(authors), year=year, pages=_pages(named))
 
 
-def _multi_citations(params: list[str]) -> list[Citation]:
-    named, _ = _named_and_positional(params)
+def _multi_citations(named: dict[str, str]) -> list[Citation]:
     numbers = sorted({int(m.group(1)) for k in named if (m := re.match(r"(\d{1,2})a1$", k))})
-    citations = []
-    for n in numbers:
-        authors = [named[f"{n}a{i}"] for i in range(1, 5) if named.get(f"{n}a{i}")]
-        citations.append(
-            Citation(
-                author=" & ".join(authors),
-                year=named.get(f"{n}y", ""),
-                pages=_pages(named, f"{n}"),
-            )
+    return [
+        Citation(
+            author=" & ".join(named[f"{n}a{i}"] for i in range(1, 5) if named.get(f"{n}a{i}")),
+            year=named.get(f"{n}y", ""),
+            pages=_pages(named, f"{n}"),
         )
-    return citations
+        for n in numbers
+    ]
 
 
-def _citation_from_ref(raw: str, rendered: str) -> Citation | None:
-    fields = {
-        m.group(1).lower(): m.group(2).strip()
-        for m in re.finditer(r"\|\s*([A-Za-z0-9-]{1,20})\s*=\s*([^|}]{0,300})", raw)
-    }
-    author = fields.get("last") or fields.get("last1") or fields.get("author") or ""
-    year = fields.get("year") or _year_in(fields.get("date", ""))
-    note = " ".join(_plain(rendered).split())
-    if not (author or year or note):
+def _full_citation(named: dict[str, str]) -> Citation | None:
+    author = (
+        named.get("last")
+        or named.get("last1")
+        or named.get("surname")
+        or named.get("author")
+        or named.get("author1")
+        or named.get("editor-last")
+        or ""
+    )
+    # Only the publication's own date; access and archive dates say when a page was read.
+    year = named.get("year") or _year_in(named.get("date", ""))
+    title = named.get("title") or named.get("work") or named.get("journal") or ""
+    if not (author or year or title):
         return None
-    title = fields.get("title", "")
-    return Citation(author=author, year=year, pages=_pages(fields), note=note or title)
+    return Citation(author=author, year=year, pages=_pages(named), note=title)
 
 
 def _year_in(value: str) -> str:

@@ -61,7 +61,7 @@ def test_a_document_already_imported_is_named_and_not_duplicated(db, capsys):
     [
         (b"", "empty"),
         (b"   \n\n  ", "empty"),
-        (b"\x89PNG\r\n\x1a\n\x00\x00binary", "not a plain-text"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00binary", "cannot be read"),
         (b"%PDF-1.7\n%\xe2\xe3", "PDF"),
         (b"caf\xe9 au lait, a perfectly normal sentence in Latin-1.", "UTF-8"),
         (b"[[File:x.jpg|thumb]] {{sfn|A|2001|p=1}}", "no paragraphs"),
@@ -115,7 +115,7 @@ def test_an_admin_uploads_documents_and_gets_a_draft_lesson(client, admin_user):
     ("files", "message"),
     [
         ([("empty.txt", b"")], "The submitted file is empty"),
-        ([("pic.txt", b"\x89PNG\r\n\x1a\n\x00\x00")], "not a plain-text"),
+        ([("pic.txt", b"\x89PNG\r\n\x1a\n\x00\x00")], "cannot be read"),
         ([("big.txt", b"x" * (2 * 1024 * 1024 + 1))], "larger than 2 MB"),
     ],
 )
