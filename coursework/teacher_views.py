@@ -357,8 +357,7 @@ def _return(request, assignment, submission, version_id: int | None, *, saved: s
         return redirect("coursework:grade", pk=assignment.pk, submission_pk=submission.pk)
     if saved:
         messages.success(
-            request,
-            f"Saved the grade ({saved}) and returned {submission.student.display_name}'s work.",
+            request, f"Returned {submission.student.display_name}'s work, graded {saved}."
         )
     else:
         messages.success(request, f"Returned {submission.student.display_name}'s work.")

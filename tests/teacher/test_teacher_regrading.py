@@ -214,7 +214,7 @@ def test_return_saves_the_comments_typed_since_the_last_save(
     data[f"comment-{claim.pk}"] = "A sharp claim."
     response = as_teacher.post(screen_url(submission, "grade-save"), data)
     assert response.status_code == 302
-    assert flashes(response) == ["Saved the grade (10 of 16) and returned Amara Okafor's work."]
+    assert flashes(response) == ["Returned Amara Okafor's work, graded 10 of 16."]
     submission.refresh_from_db()
     assert submission.status == Submission.Status.RETURNED
     saved = Grade.objects.get(version__submission=submission)
