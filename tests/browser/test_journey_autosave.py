@@ -52,3 +52,29 @@ def test_autosave_survives_going_offline_and_a_stale_tab(visit, school):
     expect(stale.get_by_role("alert")).to_contain_text("Historians disagree.")
     saved = Submission.objects.get(assignment=assignment, student=school["student"])
     assert saved.text == expected + " Historians disagree."
+
+
+def test_submit_clicked_straight_after_typing_hands_the_work_in(visit, school):
+    classroom = class_with(school["teacher"], school["student"])
+    assignment = assignment_create(
+        classroom=classroom, lesson=school["lesson"], teacher=school["teacher"]
+    )
+    writing = school["lesson"].modules.get(kind="assignment")
+    student = visit("student")
+    student.log_in("student")
+    page = student.go(f"/work/{assignment.pk}/{writing.position}/")
+    response = page.get_by_label("Your response")
+
+    response.fill("Stalin feared rivals.")
+    expect(page.locator("#draft-status")).to_contain_text("Saved at", timeout=10_000)
+    # More words, and Submit at once: the click moves focus, which starts an autosave
+    # of the same words while the submit is on its way.
+    response.press_sequentially(" The trials made confessions public.")
+    student.submit("Submit", exact=True)
+
+    expect(page.get_by_text("Your work is handed in.")).to_be_visible()
+    expect(page.get_by_role("alert")).to_have_count(0)
+    saved = Submission.objects.get(assignment=assignment, student=school["student"])
+    assert saved.status == Submission.Status.SUBMITTED
+    expected = "Stalin feared rivals. The trials made confessions public."
+    assert list(saved.versions.values_list("text", flat=True)) == [expected]
