@@ -176,6 +176,7 @@ def _save_lesson(draft: builder.DraftLesson, documents: dict[str, SourceDocument
         estimated_minutes=draft.estimated_minutes,
         builder_notes={
             "draft": True,
+            "note": draft.editor_note,
             "gaps": len(draft.gaps),
             "corroborations": [
                 {"first": c.first.document, "second": c.second.document, "terms": c.shared_terms}

@@ -42,6 +42,9 @@ _STUDY_GROUPS = (
 )
 
 
+UNTITLED = "Documents for study"
+
+
 def propose_lesson(
     *, documents: list[BuiltDocument], corroborations: list[Corroboration]
 ) -> DraftLesson:
@@ -49,7 +52,8 @@ def propose_lesson(
     background = max(
         documents, key=lambda d: (d.shape == "wikitext", len(d.references), len(d.events))
     )
-    title = background.title
+    # A document without a title of its own lends the lesson the next one's.
+    title = next((d.title for d in [background, *documents] if d.title), UNTITLED)
     timeline = sorted(
         (event for document in documents for event in document.events),
         key=lambda e: (e.year, e.month or 0, e.document, e.start),
@@ -67,6 +71,7 @@ def propose_lesson(
         title=title,
         central_question=central_question,
         summary=_summary(background, documents, timeline),
+        editor_note=_editor_note(documents),
         estimated_minutes=_minutes(modules),
         documents=documents,
         modules=modules,
@@ -83,6 +88,8 @@ def _topic(title: str) -> str:
 def _central_question(title: str, roles: set[str]) -> str:
     if title.rstrip().endswith("?"):
         return title.strip()
+    if title == UNTITLED:
+        return "What do these documents tell us, and how far can we trust them?"
     topic = _topic(title)
     if {"participant", "contemporary_observer"} <= roles:
         return (
@@ -97,9 +104,18 @@ def _summary(
 ) -> str:
     first = background.paragraphs[0].text
     lead = " ".join(first[s:e] for s, e in sentence_spans(first)[:2])
-    names = "; ".join(f"“{d.title}”" for d in documents)
-    span = f" It covers {timeline[0].year}–{timeline[-1].year}." if timeline else ""
-    return f"{lead} Draft built from {len(documents)} document(s): {names}.{span}"
+    span = f" It covers {_year(timeline[0].year)}–{_year(timeline[-1].year)}." if timeline else ""
+    return f"{lead}{span}"
+
+
+def _year(year: int) -> str:
+    return f"{-year} BC" if year < 0 else str(year)
+
+
+def _editor_note(documents: list[BuiltDocument]) -> str:
+    """The builder's own account of the draft, for editors only, never for the catalogue."""
+    names = "; ".join(f"“{d.title or 'untitled document'}”" for d in documents)
+    return f"Draft built from {len(documents)} document(s): {names}."
 
 
 def _background_module(background: BuiltDocument, title: str, timeline: list[Event]) -> DraftModule:

@@ -57,7 +57,8 @@ def build_document(*, text: str, name: str) -> BuiltDocument:
     return BuiltDocument(
         name=name,
         shape=cleaned.shape,
-        title=cleaned.title or name,
+        # A file name is never a title; an untitled document stays untitled for the editor.
+        title=cleaned.title,
         author=cleaned.author,
         date=cleaned.date,
         site=cleaned.site,

@@ -241,6 +241,8 @@ class DraftLesson:
     gaps: list[Gap]
     corroborations: list[Corroboration]
     is_draft: bool = True
+    # How the draft was made; shown to editors, never on a lesson page or in the catalogue.
+    editor_note: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         """Return a JSON-able dict of the whole draft."""

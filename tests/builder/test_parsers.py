@@ -210,3 +210,20 @@ def test_caption_lines_with_entities_are_joined_and_unescaped():
 def test_unsupported_formats_are_refused_naming_the_accepted_ones(data, message):
     with pytest.raises(BuilderError, match=message):
         decode_upload(data=data, name="upload.bin")
+
+
+def test_a_lesson_never_takes_a_file_name_or_its_builder_note_into_the_catalogue():
+    from lessons.builder import build_lesson
+
+    draft = build_lesson(
+        documents=[
+            (
+                "txt_speech_2009.txt",
+                "We gather here today to remember what our fathers built.\n\n"
+                "We will carry it forward, and we will not turn back from the work.",
+            )
+        ]
+    )
+    assert "txt_speech" not in draft.title and "txt_speech" not in draft.central_question
+    assert "Draft built from" not in draft.summary
+    assert draft.editor_note.startswith("Draft built from 1 document(s)")
