@@ -321,18 +321,14 @@ def _roster_write(job: RosterImport, hashes: dict[int, str]) -> str:
         with transaction.atomic():
             problems = _roster_match(classroom=job.classroom, requester=job.requested_by, rows=rows)
             # A username taken, or a student moved, between the upload and now.
-            changed = {line for line, _ in problems} | {
-                row["line"] for row in rows if row["student_id"] != planned[row["line"]]
-            }
-            if changed:
-                _roster_import_end(
-                    job.pk,
-                    failed_with=[
-                        (row["line"], ROSTER_USERNAME_UNAVAILABLE.format(username=row["username"]))
-                        for row in rows
-                        if row["line"] in changed
-                    ],
-                )
+            refused = dict(problems)
+            for row in rows:
+                if row["student_id"] != planned[row["line"]]:
+                    refused.setdefault(
+                        row["line"], ROSTER_USERNAME_UNAVAILABLE.format(username=row["username"])
+                    )
+            if refused:
+                _roster_import_end(job.pk, failed_with=list(refused.items()))
                 return "refused"
             _roster_enroll(job, rows, hashes)
             _roster_import_end(job.pk, prepared=len(hashes))
