@@ -147,17 +147,9 @@ EXPECTED: dict[str, dict[str, dict]] = {
             GET: row(403 if view == "delete" else OK, *[ADMIN_LOGIN] * 5),
             POST: row(403, *[ADMIN_LOGIN] * 5),
         }
-        for model in ["lesson", "module", "excerpt", "question"]
+        # A rubric in use by a published lesson or a grade is frozen the same way.
+        for model in ["lesson", "module", "excerpt", "question", "rubric", "criterion"]
         for view in ["change", "delete"]
-    },
-    # A rubric (and its criteria) in use by graded work can't be deleted (PROTECT): the
-    # admin shows what protects it and deletes nothing.
-    **{
-        f"admin:lessons_{model}_delete": {
-            GET: row(OK, *[ADMIN_LOGIN] * 5),
-            POST: row(OK, *[ADMIN_LOGIN] * 5),
-        }
-        for model in ["rubric", "criterion"]
     },
     # Background job results are read-only: staff may list and view them, nothing more.
     "admin:django_tasks_database_dbtaskresult_add": {
