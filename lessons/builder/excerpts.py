@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .speakers import SPEECH_VERB, attribute, speaker_after
+from .speakers import SPEECH_VERB, attribute, first_person_introduced, speaker_after
 from .text import sentence_spans, words
 from .types import UNKNOWN, Excerpt, Paragraph, SpeakerRole
 
@@ -78,7 +78,8 @@ def extract_excerpts(*, document: str, paragraphs: list[Paragraph], text: str) -
                 known=known,
                 speaker_hint=hint,
             )
-            if who.speaker == UNKNOWN and item.quoted and paragraph_speaker:
+            narrator = item.quoted and first_person_introduced(item.introducer)
+            if who.speaker == UNKNOWN and item.quoted and paragraph_speaker and not narrator:
                 # A quotation that carries on after its attribution is the same speaker's.
                 who = attribute(
                     introducer=item.introducer,
@@ -88,7 +89,7 @@ def extract_excerpts(*, document: str, paragraphs: list[Paragraph], text: str) -
                     known=known,
                     speaker_hint=paragraph_speaker,
                 )
-            if who.speaker == UNKNOWN and item.quoted and not _stands_alone(quote):
+            if who.speaker == UNKNOWN and item.quoted and not (narrator or _stands_alone(quote)):
                 continue
             if who.speaker != UNKNOWN:
                 paragraph_speaker = last_speaker = who.speaker

@@ -49,7 +49,7 @@ _CENTURY = re.compile(
 # "in the 1880s" dates a happening; "the purges of the 1930s" names a period.
 _DECADE = re.compile(
     r"\b(?:[Ii]n|[Dd]uring|[Bb]y|[Ff]rom|[Ss]ince|[Uu]ntil|[Tt]hroughout)\s+the\s+"
-    r"(?:(?P<qual>early|late|mid-?)\s*)?(?P<year>1\d{2}0|20\d0)s\b"
+    r"(?:(?P<qual>early|late|mid-?)\s*)?(?P<year>1\d{2}0|20\d0)['’]?s\b"
 )
 # Access, retrieval and archive dates say when someone read a page, not what happened.
 _METADATA_DATE = re.compile(

@@ -15,7 +15,28 @@ SPEECH_VERB = re.compile(
     r"argued|argues|pointed out|points out|explained|explains|declared|declares|stated|"
     r"states|told|added|insisted|claimed|claims|noted|notes|recalled|recalls|observed|"
     r"remarked|testified|announced|warned|replied|asked|defended|admitted|concluded|"
-    r"exclaimed|recorded|complained|protested|insists|judged|posted|tells|adds)\b"
+    r"exclaimed|recorded|complained|protested|insists|judged|posted|tells|adds|say)\b"
+)
+# "I said", "And I'd say": the narrator speaks, and the document does not name them.
+_FIRST_PERSON_SUBJECT = re.compile(r"(?:^|[\s,])(?:I|I['’]d|we|We)(?:\s+(?:would|then|also))?\s*$")
+# "she said", "and he'd say": a pronoun stands for someone the text has just named.
+_PRONOUN_SUBJECT = re.compile(
+    r"(?:^|[\s,])(?:he|she|He|She)(?:['’]d)?(?:\s+(?:would|then|also|finally))?\s*$"
+)
+_HONORIFIC_NAME = re.compile(
+    r"\b(?:Mr|Mrs|Ms|Miss|Dr|Sir|Lady|Lord)\.?\s+[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?"
+)
+_SEVERAL_CAPITALS = re.compile(r"\b[A-Z][a-z][\w'’-]*(?:\s+[A-Z][a-z][\w'’-]*){1,3}")
+_SENTENCE_SUBJECT = re.compile(
+    r"^\s*(?:(?:And|But|Then|So|Now)\s+)?(?P<name>[A-Z][a-z][\w'’-]*(?:\s+[A-Z][\w'’-]+){0,3})"
+    r"(?![\w'’-])(?!\s+(?:and|or|with)\s+[A-Z])(?=[,\s]+(?:[a-z]|the\b))"
+)
+_NOT_A_NAME = frozenset(
+    """
+    the a an and but then so now well when while after before if in on at of this that these
+    those it its there here yes no oh my our your his her their we they he she you i what why
+    how who where
+    """.split()  # noqa: SIM905 - a long word list reads best as text
 )
 # The words after a quotation that say who spoke it: "said Della", "Kaplan says", "he goes on".
 _AFTER_VERB = re.compile(
@@ -124,7 +145,7 @@ def attribute(
     if speaker_hint:
         speaker, descriptor, verb, tense = speaker_hint, "", "", "unknown"
     else:
-        speaker, descriptor, verb, tense = _speaker(introducer, quote)
+        speaker, descriptor, verb, tense = _speaker(introducer, quote, context)
     resolved = _resolve(speaker, known)
     if resolved is not None:
         speaker, role = resolved
@@ -158,7 +179,44 @@ def speaker_after(after: str, previous: str) -> str:
     return "" if name == UNKNOWN or name[:1].islower() else name
 
 
-def _speaker(introducer: str, quote: str) -> tuple[str, str, str, str]:
+def first_person_introduced(introducer: str) -> bool:
+    """Return whether the words before a quotation give it to an unnamed "I" or "we"."""
+    verbs = list(SPEECH_VERB.finditer(introducer))
+    return bool(verbs) and bool(_FIRST_PERSON_SUBJECT.search(introducer[: verbs[-1].start()]))
+
+
+def _people(text: str) -> list[str]:
+    """Names of people in `text`, in order: titled names and runs of capitalised words."""
+    text = re.sub(r"[\"“][^\"“”]*[\"”]", " ", text)
+    found = [(m.start(), m.group()) for m in _HONORIFIC_NAME.finditer(text)]
+    taken = [(start, start + len(name)) for start, name in found]
+    for match in _SEVERAL_CAPITALS.finditer(text):
+        if any(a <= match.start() < b for a, b in taken):
+            continue
+        name = match.group()
+        if name.split()[0].lower() in _NOT_A_NAME:
+            name = " ".join(name.split()[1:])
+            if len(name.split()) < 2:
+                continue
+        found.append((match.start(), name))
+    return [name for _, name in sorted(found)]
+
+
+def _named_for_pronoun(subject: str, context: str) -> str:
+    """The person a "she said" points back to: named earlier in the sentence, or the subject
+    of the sentence before; "unknown" when the text leaves a choice."""
+    before = _PRONOUN_SUBJECT.sub("", subject)
+    named = _people(before)
+    if named:
+        return named[-1]
+    opener = _SENTENCE_SUBJECT.match(context)
+    if opener and opener.group("name").split()[0].lower() not in _NOT_A_NAME:
+        return opener.group("name")
+    named = set(_people(context))
+    return named.pop() if len(named) == 1 else UNKNOWN
+
+
+def _speaker(introducer: str, quote: str, context: str = "") -> tuple[str, str, str, str]:
     """Return (speaker, descriptor, verb, tense) read from the introducing words."""
     according = _ACCORDING_TO.search(introducer)
     if according:
@@ -177,7 +235,12 @@ def _speaker(introducer: str, quote: str) -> tuple[str, str, str, str]:
             if verb.group("aux")
             else ("present" if verb.group("verb") in _PRESENT else "past")
         )
-        name, descriptor = _name_in(introducer[: verb.start()])
+        subject = introducer[: verb.start()]
+        if _FIRST_PERSON_SUBJECT.search(subject):
+            return UNKNOWN, "", verb.group("verb"), tense
+        name, descriptor = _name_in(subject)
+        if name == UNKNOWN and _PRONOUN_SUBJECT.search(subject):
+            name = _named_for_pronoun(subject, context)
         return name, descriptor, verb.group("verb"), tense
     # "X accepted the post "with all my heart"": first-person words belong to the subject.
     if re.search(r"\b(?:I|my|me|we|our|us)\b", quote):

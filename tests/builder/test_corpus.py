@@ -115,7 +115,9 @@ def test_corpus_covers_every_shape_and_era():
     shapes = defaultdict(int)
     for expect in found:
         shapes[expect["shape"]] += 1
-    assert all(count >= 3 for count in shapes.values()), shapes
+    assert len(found) >= 16, len(found)
+    assert {"wikitext", "markdown", "html", "text"} <= set(shapes), shapes
+    assert all(count >= 4 for count in shapes.values()), shapes
     assert len({e["topic"] for e in found}) >= 8
     assert len({e["era"] for e in found}) >= 4
     assert any(e["era"] == "before 1500" for e in found)

@@ -134,6 +134,46 @@ def test_a_quotation_without_a_speaker_is_unnamed_not_guessed():
     assert [e.speaker for e in document.excerpts] == ["unknown"]
 
 
+def test_she_said_is_the_person_named_earlier_in_the_sentence():
+    document = build_document(
+        text="Every now and then Ms. Carr would call me, and she'd say, "
+        '"Bryan, Ms. Parks is coming to town. Do you want to come over and listen?"',
+        name="captions.txt",
+    )
+    assert [e.speaker for e in document.excerpts] == ["Ms. Carr"]
+
+
+def test_he_said_is_the_subject_of_the_sentence_before():
+    document = build_document(
+        text="Vaclav Havel, the great Czech leader, talked about this. He said, "
+        '"When we were dealing with oppression, mostly what we needed was hope."',
+        name="captions.txt",
+    )
+    assert [e.speaker for e in document.excerpts] == ["Vaclav Havel"]
+
+
+def test_she_said_after_two_people_is_unnamed_not_guessed():
+    document = build_document(
+        text="Johnnie Carr and Virginia Durr met every month in Montgomery. She said, "
+        '"Those evenings were the best hours of the whole year for all of us."',
+        name="captions.txt",
+    )
+    assert [e.speaker for e in document.excerpts] == ["unknown"]
+
+
+def test_i_said_is_an_unnamed_narrators_quotation_even_when_short():
+    document = build_document(
+        text='After an hour Ms. Parks turned to me and she said, "Tell me what you are doing '
+        'here today." I said, "I\'m going to listen." She said, "That will make you tired."',
+        name="captions.txt",
+    )
+    assert [(e.speaker, e.text) for e in document.excerpts] == [
+        ("Ms. Parks", "Tell me what you are doing here today."),
+        ("unknown", "I'm going to listen."),
+        ("Ms. Parks", "That will make you tired."),
+    ]
+
+
 @pytest.mark.parametrize(
     ("sentence", "year", "month", "inferred"),
     [
@@ -141,6 +181,7 @@ def test_a_quotation_without_a_speaker_is_unnamed_not_guessed():
         ("Caesar was killed in 44 BC by senators.", -44, None, False),
         ("St. Petroc founded a monastery in the 6th century.", 501, None, False),
         ("Officials arrived in the 1880s with troops.", 1880, None, False),
+        ("Her parents were born in slavery in the 1840&#39;s.", 1840, None, False),
         ("The letter was sent on Dec. 20, 1861 from camp.", 1861, 12, False),
         ("The Domesday Book recorded it in 1086.", 1086, None, False),
     ],
