@@ -101,7 +101,7 @@ def _save_module(lesson, position, spec, documents, rubric, problems) -> Module:
             text=item["quote"],
             start=start,
             end=end,
-            speaker=item.get("speaker") or "unknown",
+            speaker=item.get("speaker") or Excerpt.UNNAMED,
             speaker_role=item.get("speaker_role", Excerpt.Role.UNKNOWN),
             date_text=item.get("date_text", ""),
             source_kind=item.get("source_kind", ""),

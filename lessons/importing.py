@@ -251,7 +251,7 @@ def _save_sources(module, item, built, documents) -> dict[tuple, Excerpt]:
             text=source.text,
             start=source.start,
             end=source.end,
-            speaker=(found.speaker if found else "unknown")[:200],
+            speaker=(found.speaker if found else Excerpt.UNNAMED)[:200],
             speaker_role=found.speaker_role if found else Excerpt.Role.UNKNOWN,
             date_text=(found.date_text if found else "")[:120],
             source_kind=(found.source_kind if found else "passage")[:120],

@@ -11,6 +11,8 @@ from django.db.models import F, Q
 from django.db.models.signals import pre_delete
 from django.urls import reverse
 
+from .builder import UNNAMED as UNNAMED_SPEAKER
+
 
 class Skill(models.TextChoices):
     SOURCING = "sourcing", "Sourcing"
@@ -300,7 +302,9 @@ class Excerpt(models.Model):
     text = models.TextField()
     start = models.PositiveIntegerField(null=True, blank=True)
     end = models.PositiveIntegerField(null=True, blank=True)
-    speaker = models.CharField(max_length=200, default="unknown")
+    # Who said it, or "unnamed" where the document does not say; an editor fills it in.
+    UNNAMED = UNNAMED_SPEAKER
+    speaker = models.CharField(max_length=200, default=UNNAMED_SPEAKER)
     speaker_role = models.CharField(max_length=30, choices=Role.choices, default=Role.UNKNOWN)
     date_text = models.CharField("when", max_length=120, blank=True)
     source_kind = models.CharField("kind of source", max_length=120, blank=True)

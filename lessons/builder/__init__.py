@@ -3,6 +3,7 @@
 from .errors import BuilderError
 from .pipeline import build_document, build_lesson
 from .types import (
+    UNNAMED,
     BuiltDocument,
     Corroboration,
     DraftLesson,
@@ -24,6 +25,7 @@ from .types import (
 from .upload import MAX_UPLOAD_BYTES, content_hash, decode_upload
 
 __all__ = [
+    "UNNAMED",
     "MAX_UPLOAD_BYTES",
     "BuilderError",
     "BuiltDocument",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from .rubric import ASSIGNMENT_POINTS, propose_rubric
 from .text import sentence_spans, words
 from .types import (
+    UNNAMED,
     BuiltDocument,
     Corroboration,
     DraftLesson,
@@ -153,7 +154,7 @@ def _study_modules(excerpts: list[tuple[str, int, Excerpt]]) -> list[DraftModule
     for title, roles in _STUDY_GROUPS:
         chosen = [item for item in excerpts if item[2].speaker_role in roles]
         # Named speakers first: an attributed source teaches sourcing better.
-        chosen.sort(key=lambda item: (item[2].speaker == "unknown", item[0], item[1]))
+        chosen.sort(key=lambda item: (item[2].speaker == UNNAMED, item[0], item[1]))
         chosen = sorted(chosen[:_MAX_EXCERPTS_PER_STUDY], key=lambda item: (item[0], item[1]))
         if not chosen:
             continue
@@ -175,8 +176,8 @@ def _study_modules(excerpts: list[tuple[str, int, Excerpt]]) -> list[DraftModule
 
 
 def _excerpt_questions(excerpt: Excerpt, ref: SourceRef) -> list[DraftQuestion]:
-    who = excerpt.speaker if excerpt.speaker != "unknown" else "the speaker"
-    sourcing = _SOURCING[excerpt.speaker_role if excerpt.speaker != "unknown" else "unknown"]
+    who = excerpt.speaker if excerpt.speaker != UNNAMED else "the speaker"
+    sourcing = _SOURCING[excerpt.speaker_role if excerpt.speaker != UNNAMED else "unknown"]
     questions = [DraftQuestion(text=sourcing.format(who=who), skill="sourcing", source=ref)]
     if excerpt.date_text:
         when = (

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from .speakers import SPEECH_VERB, attribute, first_person_introduced, speaker_after
 from .text import sentence_spans, words
-from .types import UNKNOWN, Excerpt, Paragraph, SpeakerRole
+from .types import UNNAMED, Excerpt, Paragraph, SpeakerRole
 
 # Shorter quotations are terms ("excesses", "national operations"), not testimony...
 _MIN_WORDS = 5
@@ -79,7 +79,7 @@ def extract_excerpts(*, document: str, paragraphs: list[Paragraph], text: str) -
                 speaker_hint=hint,
             )
             narrator = item.quoted and first_person_introduced(item.introducer)
-            if who.speaker == UNKNOWN and item.quoted and paragraph_speaker and not narrator:
+            if who.speaker == UNNAMED and item.quoted and paragraph_speaker and not narrator:
                 # A quotation that carries on after its attribution is the same speaker's.
                 who = attribute(
                     introducer=item.introducer,
@@ -89,9 +89,9 @@ def extract_excerpts(*, document: str, paragraphs: list[Paragraph], text: str) -
                     known=known,
                     speaker_hint=paragraph_speaker,
                 )
-            if who.speaker == UNKNOWN and item.quoted and not (narrator or _stands_alone(quote)):
+            if who.speaker == UNNAMED and item.quoted and not (narrator or _stands_alone(quote)):
                 continue
-            if who.speaker != UNKNOWN:
+            if who.speaker != UNNAMED:
                 paragraph_speaker = last_speaker = who.speaker
             excerpts.append(
                 Excerpt(
@@ -301,7 +301,7 @@ def block_excerpts(
                 start=paragraph.start,
                 end=paragraph.end,
                 paragraph=index,
-                speaker=who or UNKNOWN,
+                speaker=who or UNNAMED,
                 speaker_role="unknown",
                 date_text="",
                 source_kind="unknown",

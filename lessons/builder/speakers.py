@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .text import MONTH_PATTERN, sentence_spans
-from .types import UNKNOWN, SpeakerRole
+from .types import UNNAMED, SpeakerRole
 
 SPEECH_VERB = re.compile(
     r"\b(?:(?P<aux>has|have|had)\s+)?(?:also\s+)?(?P<verb>"
@@ -141,7 +141,7 @@ def attribute(
     known: dict[str, tuple[str, SpeakerRole]],
     speaker_hint: str = "",
 ) -> Attribution:
-    """Attribute a quotation from the words that introduce it; "unknown" rather than a guess."""
+    """Attribute a quotation from the words that introduce it; "unnamed" rather than a guess."""
     if speaker_hint:
         speaker, descriptor, verb, tense = speaker_hint, "", "", "unknown"
     else:
@@ -151,7 +151,7 @@ def attribute(
         speaker, role = resolved
     else:
         role = _role(speaker, descriptor + " " + introducer, tense, document, quote)
-    if speaker != UNKNOWN:
+    if speaker != UNNAMED:
         known.setdefault(_surname(speaker), (speaker, role))
     kind = _source_kind(role, introducer, context, verb)
     return Attribution(speaker, role, _date_text(introducer, context, kind), kind)
@@ -176,7 +176,7 @@ def speaker_after(after: str, previous: str) -> str:
     if len(subject.split()) > 16:
         return ""
     name, _ = _name_in(subject)
-    return "" if name == UNKNOWN or name[:1].islower() else name
+    return "" if name == UNNAMED or name[:1].islower() else name
 
 
 def first_person_introduced(introducer: str) -> bool:
@@ -204,7 +204,7 @@ def _people(text: str) -> list[str]:
 
 def _named_for_pronoun(subject: str, context: str) -> str:
     """The person a "she said" points back to: named earlier in the sentence, or the subject
-    of the sentence before; "unknown" when the text leaves a choice."""
+    of the sentence before; "unnamed" when the text leaves a choice."""
     before = _PRONOUN_SUBJECT.sub("", subject)
     named = _people(before)
     if named:
@@ -213,7 +213,7 @@ def _named_for_pronoun(subject: str, context: str) -> str:
     if opener and opener.group("name").split()[0].lower() not in _NOT_A_NAME:
         return opener.group("name")
     named = set(_people(context))
-    return named.pop() if len(named) == 1 else UNKNOWN
+    return named.pop() if len(named) == 1 else UNNAMED
 
 
 def _speaker(introducer: str, quote: str, context: str = "") -> tuple[str, str, str, str]:
@@ -223,7 +223,7 @@ def _speaker(introducer: str, quote: str, context: str = "") -> tuple[str, str, 
         rest = according.group("rest").strip(" ,:")
         name, descriptor = _name_in(rest)
         first = re.split(r"\s*,\s*", rest.strip(), maxsplit=1)[0]
-        if first[:1].isupper() and (name == UNKNOWN or name not in first):
+        if first[:1].isupper() and (name == UNNAMED or name not in first):
             # "According to Mozilla's manifesto, which outlines...": the source comes first.
             name, descriptor = first, rest[len(first) :].strip(" ,")
         return name, descriptor, "according to", "unknown"
@@ -237,9 +237,9 @@ def _speaker(introducer: str, quote: str, context: str = "") -> tuple[str, str, 
         )
         subject = introducer[: verb.start()]
         if _FIRST_PERSON_SUBJECT.search(subject):
-            return UNKNOWN, "", verb.group("verb"), tense
+            return UNNAMED, "", verb.group("verb"), tense
         name, descriptor = _name_in(subject)
-        if name == UNKNOWN and _PRONOUN_SUBJECT.search(subject):
+        if name == UNNAMED and _PRONOUN_SUBJECT.search(subject):
             name = _named_for_pronoun(subject, context)
         return name, descriptor, verb.group("verb"), tense
     # "X accepted the post "with all my heart"": first-person words belong to the subject.
@@ -247,7 +247,7 @@ def _speaker(introducer: str, quote: str, context: str = "") -> tuple[str, str, 
         subject = re.match(r"\s*((?:[A-Z][\w'’-]+\s+){0,3}[A-Z][\w'’-]+)\s+[a-z]", introducer)
         if subject and subject.group(1).split()[0].lower() not in _PRONOUNS:
             return subject.group(1), "", "", "unknown"
-    return UNKNOWN, "", "", "unknown"
+    return UNNAMED, "", "", "unknown"
 
 
 def _name_in(subject: str) -> tuple[str, str]:
@@ -277,11 +277,11 @@ def _name_in(subject: str) -> tuple[str, str]:
     described = _DESCRIBED.search(subject)
     if described and described.group(1).split()[1].lower() not in _PRONOUNS:
         return described.group(1), ""
-    return UNKNOWN, subject
+    return UNNAMED, subject
 
 
 def name_in(subject: str) -> str:
-    """Return the person a subject phrase names ("Her brother Thomas" -> "Thomas"), or "unknown"."""
+    """Return the person a subject phrase names ("Her brother Thomas" -> "Thomas"), or "unnamed"."""
     return _name_in(subject)[0]
 
 
@@ -292,7 +292,7 @@ def _surname(speaker: str) -> str:
 def _resolve(
     speaker: str, known: dict[str, tuple[str, SpeakerRole]]
 ) -> tuple[str, SpeakerRole] | None:
-    if speaker == UNKNOWN:
+    if speaker == UNNAMED:
         return None
     found = known.get(_surname(speaker))
     if found and (found[0] == speaker or len(speaker.split()) == 1):
@@ -307,7 +307,7 @@ def _role(speaker: str, cues: str, tense: str, document: str, quote: str) -> Spe
         return "participant"
     if _OBSERVER_CUES.search(cues):
         return "contemporary_observer"
-    if speaker == UNKNOWN:
+    if speaker == UNNAMED:
         return "unknown"
     if _named_as_participant(speaker, document, quote):
         return "participant"
@@ -355,7 +355,7 @@ def _source_kind(role: SpeakerRole, introducer: str, context: str, verb: str) ->
         if verb == "testified" or "witness" in lowered:
             return "trial testimony"
         return "participant's account"
-    return UNKNOWN
+    return "unknown"
 
 
 def _date_text(introducer: str, context: str, kind: str) -> str:

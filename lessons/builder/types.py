@@ -11,7 +11,8 @@ Skill = Literal["sourcing", "contextualization", "corroboration", "close_reading
 ModuleKind = Literal["background", "document_study", "corroboration", "discussion", "assignment"]
 GapKind = Literal["missing_year", "missing_number"]
 
-UNKNOWN = "unknown"
+# The speaker of a quotation the document does not attribute; the editor fills it in.
+UNNAMED = "unnamed"
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from pathlib import Path
 from lessons.builder import BuiltDocument, build_document
 
 CORPUS = Path(__file__).resolve().parents[2] / "fixtures" / "corpus"
-UNNAMED = {"unnamed", "unknown"}
+UNNAMED = {"unnamed"}
 QUOTE_RECALL = 0.9
 QUOTE_PRECISION = 0.9
 EVENT_RECALL = 0.9

@@ -131,7 +131,7 @@ def test_a_quotation_without_a_speaker_is_unnamed_not_guessed():
         '"Let it be told to the future world that in the depth of winter hope survived."',
         name="speech.txt",
     )
-    assert [e.speaker for e in document.excerpts] == ["unknown"]
+    assert [e.speaker for e in document.excerpts] == ["unnamed"]
 
 
 def test_she_said_is_the_person_named_earlier_in_the_sentence():
@@ -158,7 +158,7 @@ def test_she_said_after_two_people_is_unnamed_not_guessed():
         '"Those evenings were the best hours of the whole year for all of us."',
         name="captions.txt",
     )
-    assert [e.speaker for e in document.excerpts] == ["unknown"]
+    assert [e.speaker for e in document.excerpts] == ["unnamed"]
 
 
 def test_i_said_is_an_unnamed_narrators_quotation_even_when_short():
@@ -169,7 +169,7 @@ def test_i_said_is_an_unnamed_narrators_quotation_even_when_short():
     )
     assert [(e.speaker, e.text) for e in document.excerpts] == [
         ("Ms. Parks", "Tell me what you are doing here today."),
-        ("unknown", "I'm going to listen."),
+        ("unnamed", "I'm going to listen."),
         ("Ms. Parks", "That will make you tired."),
     ]
 

@@ -7,6 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
+from lessons.importing import documents_import
 from lessons.models import Excerpt, Lesson, Module, Question, Reference, SourcedFact, SourceDocument
 from tests.lessons.conftest import WEB_FILE, WIKI_FILE
 
@@ -141,3 +142,26 @@ def test_teachers_cannot_reach_the_import(client, teacher):
     response = upload(client, (WIKI_FILE.name, WIKI_FILE.read_bytes()))
     assert response.status_code == 302
     assert counts() == (0, 0, 0, 0, 0, 0, 0)
+
+
+UNATTRIBUTED = (
+    b"The harbour froze in the winter of 1777 and the ships stayed in port.\n\n"
+    b'"Let it be told to the future world that in the depth of winter hope survived."\n'
+)
+
+
+def test_a_quotation_without_a_speaker_is_saved_unnamed_for_the_editor(db):
+    outcome = documents_import(files=[("winter.txt", UNATTRIBUTED)])
+    excerpt = Excerpt.objects.get(module__lesson=outcome.lesson)
+    assert excerpt.speaker == "unnamed"
+    assert not Excerpt.objects.filter(speaker="unknown").exists()
+    questions = Question.objects.filter(excerpt=excerpt).values_list("text", flat=True)
+    assert questions and not any("unknown" in text for text in questions)
+
+
+def test_the_sourcing_card_says_an_unnamed_speaker_is_not_given(client, admin_user):
+    outcome = documents_import(files=[("winter.txt", UNATTRIBUTED)])
+    module = Excerpt.objects.get(module__lesson=outcome.lesson).module
+    client.force_login(admin_user)
+    page = client.get(reverse("lessons:lesson-preview", args=[outcome.lesson.pk, module.position]))
+    assert "<dt>Who</dt><dd>Not given in the document" in page.content.decode()
