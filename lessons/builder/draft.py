@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from dataclasses import replace
+
 from .rubric import ASSIGNMENT_POINTS, propose_rubric
 from .text import sentence_spans, words
 from .types import (
@@ -24,16 +27,9 @@ _MINUTES_PER_QUESTION = 3
 _DISCUSSION_MINUTES = 15
 _ASSIGNMENT_MINUTES = 40
 
-_SOURCING = {
-    "participant": "{who} took part in these events. What did {who} stand to gain or lose by "
-    "saying this?",
-    "contemporary_observer": "{who} watched these events at the time. What could {who} see for "
-    "themselves, and what could they not know?",
-    "historian": "{who} wrote later, as a historian. What evidence could {who} use that people "
-    "at the time did not have?",
-    "unknown": "The document does not say who said this. Who is speaking, and what clues in the "
-    "passage tell you about their relation to the events?",
-}
+# A lead longer than this is cut with an ellipsis: the question points at the excerpt, the
+# student reads the whole of it on the sourcing card beside the question.
+_LEAD_WORDS = 14
 _STUDY_GROUPS = (
     ("Participants' own words", frozenset({"participant"})),
     (
@@ -61,13 +57,15 @@ def propose_lesson(
     )
     excerpts = [(d.name, i, e) for d in documents for i, e in enumerate(d.excerpts)]
     roles = {e.speaker_role for _, _, e in excerpts}
-    central_question = _central_question(title, roles)
+    central_question = _central_question(title, roles, len(documents))
     modules = [_background_module(background, title, timeline)]
     modules += _study_modules(excerpts)
     if len(documents) > 1:
         modules.append(_corroboration_module(documents, corroborations))
     modules.append(_discussion_module(title, central_question, roles))
-    modules.append(_assignment_module(central_question, len(documents)))
+    shown = [source for m in modules for source in m.sources if source.kind == "excerpt"]
+    modules.append(_assignment_module(central_question, len(documents), shown, bool(timeline)))
+    modules = _without_repeated_questions(modules)
     return DraftLesson(
         title=title,
         central_question=central_question,
@@ -82,22 +80,35 @@ def propose_lesson(
     )
 
 
+_SMALL_WORDS = frozenset(
+    "a an and as at by for from in into of on or the to with vs".split()  # noqa: SIM905
+)
+
+
 def _topic(title: str) -> str:
+    """The title as a topic in a sentence: "the Great Terror", or a headline in quotation marks."""
+    words_ = title.split()
+    if any(w[:1].islower() and w.lower() not in _SMALL_WORDS for w in words_[1:]):
+        return f"“{title}”"
     return title[:1].lower() + title[1:] if title.startswith(("The ", "A ", "An ")) else title
 
 
-def _central_question(title: str, roles: set[str]) -> str:
+def _central_question(title: str, roles: set[str], document_count: int) -> str:
     if title.rstrip().endswith("?"):
         return title.strip()
+    if document_count > 1:
+        sources, do, them = "these documents", "do", "them"
+    else:
+        sources, do, them = "this document", "does", "it"
     if title == UNTITLED:
-        return "What do these documents tell us, and how far can we trust them?"
+        return f"What {do} {sources} tell us, and how far can we trust {them}?"
     topic = _topic(title)
     if {"participant", "contemporary_observer"} <= roles:
         return (
-            f"Why did {topic} happen, and how far can we trust what participants and observers "
-            "said about it at the time?"
+            f"What {do} {sources} tell us about {topic}, and how far can we trust what "
+            "participants and observers said at the time?"
         )
-    return f"Why did {topic} happen, and how do the sources explain it?"
+    return f"What {do} {sources} tell us about {topic}, and how far can we trust {them}?"
 
 
 def _summary(
@@ -123,13 +134,17 @@ def _background_module(background: BuiltDocument, title: str, timeline: list[Eve
     body = "\n\n".join(p.text for p in background.paragraphs[:_BACKGROUND_PARAGRAPHS])
     questions = [
         DraftQuestion(
-            text="What does the background reading give as the causes of "
-            f"{_topic(title)}? Quote the sentence that supports your answer.",
+            text=(
+                f"What does the background reading say about {_topic(title)}?"
+                if title != UNTITLED
+                else "What does the background reading tell you about the events?"
+            )
+            + " Quote the sentence that supports your answer.",
             skill="close_reading",
         )
     ]
     if timeline:
-        span = f"{timeline[0].date_text} to {timeline[-1].date_text}"
+        span = f"{_bare(timeline[0].date_text)} to {_bare(timeline[-1].date_text)}"
         question = (
             f"Using the timeline from {span}, which events set the stage for the documents "
             "you will read, and why?"
@@ -176,33 +191,122 @@ def _study_modules(excerpts: list[tuple[str, int, Excerpt]]) -> list[DraftModule
 
 
 def _excerpt_questions(excerpt: Excerpt, ref: SourceRef) -> list[DraftQuestion]:
-    who = excerpt.speaker if excerpt.speaker != UNNAMED else "the speaker"
-    sourcing = _SOURCING[excerpt.speaker_role if excerpt.speaker != UNNAMED else "unknown"]
-    questions = [DraftQuestion(text=sourcing.format(who=who), skill="sourcing", source=ref)]
-    if excerpt.date_text:
-        when = (
-            excerpt.date_text
-            if excerpt.date_text.startswith("at ")
-            else (f"in {excerpt.date_text}")
+    """Two questions that name the speaker, the date, the kind of source and its claim."""
+    unnamed = excerpt.speaker == UNNAMED
+    who = "the unnamed speaker" if unnamed else excerpt.speaker
+    plural = not unnamed and _is_plural(excerpt.speaker)
+    they = "they" if unnamed or plural else who
+    was = "were" if plural else "was"
+    known = excerpt.source_kind and excerpt.source_kind != "unknown"
+    kind = f"this {excerpt.source_kind}" if known else "this source"
+    when = _when(excerpt.date_text)
+    lead = f"“{_lead(excerpt.text)}”"
+    if unnamed:
+        sourcing = (
+            f"The document does not say who speaks in {kind}{when}: {lead}. What clues in the "
+            "passage tell you who the unnamed speaker was and how they knew about the events?"
         )
+    elif excerpt.speaker_role == "participant":
+        sourcing = (
+            f"{_capital(who)} took part in the events. In {kind}{when}, {who} {_says(plural)} "
+            f"{lead}. What could {who} see at first hand, and what did {they} stand to gain or "
+            "lose by saying this?"
+        )
+    elif excerpt.speaker_role == "contemporary_observer":
+        sourcing = (
+            f"In {kind}{when}, {who} {_says(plural)} {lead}. If {who} {was} writing or "
+            f"speaking at the time, what could {they} know then, and what could {they} not "
+            "yet know?"
+        )
+    elif excerpt.speaker_role == "historian":
+        sourcing = (
+            f"{_capital(who)} wrote later, as a historian. In {kind}{when}, {who} "
+            f"{'argue' if plural else 'argues'} {lead}. What evidence could {they} use that "
+            "people at the time did not have?"
+        )
+    else:
+        sourcing = (
+            f"In {kind}{when}, {who} {_says(plural)} {lead}. What does the document tell you "
+            f"about who {who} {was} and how {they} knew about the events?"
+        )
+    questions = [DraftQuestion(text=sourcing, skill="sourcing", source=ref)]
+    if excerpt.date_text:
         questions.append(
             DraftQuestion(
-                text=f"What was happening {when} that helps explain why {who} said this?",
+                text=f"What was happening{when} that helps explain why {who} said {lead} in "
+                f"{kind}?",
                 skill="contextualization",
                 source=ref,
             )
         )
     else:
-        kind = excerpt.source_kind if excerpt.source_kind != "unknown" else "passage"
         questions.append(
             DraftQuestion(
-                text=f"Which words in this {kind} show how {who} saw the events, and what do they "
-                "leave out?",
+                text=f"Which words in {lead} show how {who} saw the events, and what does "
+                f"{kind} leave out?",
                 skill="close_reading",
                 source=ref,
             )
         )
     return questions
+
+
+def _lead(text: str) -> str:
+    """The excerpt's opening words, cut at the first sentence or a dozen words or so."""
+    spans = sentence_spans(text)
+    first = text[spans[0][0] : spans[0][1]] if spans else text
+    tokens = first.split()
+    cut = len(tokens) > _LEAD_WORDS or len(spans) > 1
+    lead = " ".join(tokens[:_LEAD_WORDS]).rstrip(",;:—–-. ").strip('"“”')
+    return f"{lead}…" if cut else lead
+
+
+def _bare(date_text: str) -> str:
+    """ "in the 1840's" -> "the 1840's", so it reads after "from" and "to"."""
+    return re.sub(r"^(?:in|on|during|by|from|since|until|throughout)\s+", "", date_text, flags=re.I)
+
+
+def _when(date_text: str) -> str:
+    if not date_text:
+        return ""
+    if date_text.startswith(("at ", "in ", "on ", "during ")):
+        return f" {date_text}"
+    return f" in {date_text}"
+
+
+def _is_plural(speaker: str) -> bool:
+    """ "Carr and Durr", "the defendants": more than one person speaks."""
+    words_ = speaker.split()
+    if re.search(r"\s(?:and|&)\s", speaker):
+        return True
+    return (
+        words_[0].lower() in ("the", "some", "many", "several")
+        and words_[-1].endswith("s")
+        and not words_[-1].endswith("ss")
+    )
+
+
+def _says(plural: bool) -> str:
+    return "say" if plural else "says"
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _without_repeated_questions(modules: list[DraftModule]) -> list[DraftModule]:
+    """Drop a question that repeats one asked earlier in the lesson, word for word."""
+    seen: set[str] = set()
+    kept = []
+    for module in modules:
+        questions = []
+        for question in module.questions:
+            key = " ".join(question.text.lower().split())
+            if key not in seen or module.kind in ("discussion", "assignment"):
+                seen.add(key)
+                questions.append(question)
+        kept.append(replace(module, questions=questions))
+    return kept
 
 
 def _corroboration_module(
@@ -261,8 +365,8 @@ def _corroboration_module(
 def _discussion_module(title: str, central_question: str, roles: set[str]) -> DraftModule:
     if {"participant", "contemporary_observer"} <= roles:
         prompt = DraftQuestion(
-            text=f"Participants and observers told different stories about {_topic(title)}. "
-            "Whose account do you find most convincing, and why? Quote one excerpt.",
+            text=f"Both participants and observers speak about {_topic(title)} in these "
+            "documents. Whose account do you find most convincing, and why? Quote one excerpt.",
             skill="sourcing",
         )
     else:
@@ -274,14 +378,37 @@ def _discussion_module(title: str, central_question: str, roles: set[str]) -> Dr
     return DraftModule(kind="discussion", title="Discussion", body=prompt.text, questions=[prompt])
 
 
-def _assignment_module(central_question: str, document_count: int) -> DraftModule:
-    documents = min(2, document_count)
+def _assignment_module(
+    central_question: str, document_count: int, excerpts: list[SourceRef], has_timeline: bool
+) -> DraftModule:
+    """Instructions that ask only for what the lesson holds: its excerpts, documents, timeline."""
+    count = len(excerpts)
+    if count == 0:
+        where = "the documents" if document_count > 1 else "the document"
+        evidence = (
+            f"This lesson has no excerpts, so support it with passages you quote from {where}, "
+            "and say where in the document each one stands."
+        )
+    else:
+        chosen = (
+            "the excerpt in this lesson"
+            if count == 1
+            else f"at least {min(3, count)} of the {count} excerpts in this lesson"
+        )
+        # Asking for two documents makes sense only when the excerpts come from two.
+        spread = " from at least two documents" if len({e.document for e in excerpts}) > 1 else ""
+        each = "say" if count == 1 else "for each, say"
+        evidence = (
+            f"Support it with {chosen}{spread}; {each} who wrote or said it, when, and what "
+            "kind of source it is."
+        )
+    context = (
+        "the background reading and the timeline" if has_timeline else "the background reading"
+    )
     body = (
         f"Write an essay that answers the central question: {central_question} State a clear "
-        f"claim. Support it with at least three excerpts or passages from at least {documents} "
-        "document(s); for each, say who wrote or said it, when, and what kind of source it "
-        "is, and use the background and timeline to explain its context. Address one piece of "
-        "evidence that cuts against your claim."
+        f"claim. {evidence} Use {context} to explain the context. Address one piece of evidence "
+        "that cuts against your claim."
     )
     prompt = DraftQuestion(text=central_question, skill="corroboration")
     return DraftModule(

@@ -103,12 +103,23 @@ def read_html(text: str) -> Source:
     if meta is not None:
         source.author, source.date = meta.author or "", meta.date or ""
         source.site, source.url = meta.sitename or "", meta.url or ""
-        source.title = meta.title or ""
+        source.title = _without_site(meta.title or "", source.site)
     heading = _first_heading(markdown or "")
     if heading:
         # The page's own headline beats a <title> tag that advertises the site.
         source.title = heading
     return source
+
+
+def _without_site(title: str, site: str) -> str:
+    """ "Berlin confronts its past | DW | 19.01.2020" -> "Berlin confronts its past"."""
+    parts = [p.strip() for p in re.split(r"\s+[|–—-]\s+", title) if p.strip()]
+    kept = [
+        p
+        for p in parts
+        if p.lower() != site.lower() and not re.fullmatch(r"[\d./\s-]+", p) and len(p) > 3
+    ]
+    return max(kept, key=len) if len(kept) < len(parts) and kept else title
 
 
 def read_text(text: str) -> str:

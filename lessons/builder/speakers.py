@@ -82,6 +82,10 @@ _JOB_TITLE = re.compile(
     r"(?:The\s+)?(?:Historian|Journalist|Correspondent|Reporter|Professor|Author|Writer|"
     r"Minister|Judge|Prosecutor|Officer|Witness|Defendant)\s+"
 )
+_NAME_PAIR = re.compile(
+    r"(?<![\w'’.-])(?:[A-Z][\w'’.-]+\s+){0,2}[A-Z][\w'’.-]+\s+and\s+"
+    r"(?:[A-Z][\w'’.-]+\s+){0,2}[A-Z][\w'’.-]+$"
+)
 _TRAILING_NAME = re.compile(r"(?:[A-Z][\w'’.-]+\s+){0,3}[A-Z][\w'’.-]+$")
 _DESCRIBED = re.compile(r"(?:^|\s)((?:the|a|an)\s+[a-z]+(?:\s+of\s+(?:the\s+)?[A-Za-z]+)?)\s*$")
 _ACCORDING_TO = re.compile(
@@ -113,7 +117,7 @@ _DOCUMENT_PARTICIPANT_CUES = re.compile(
 )
 _DATE = re.compile(
     r"\b(?:(?:early|late|mid-?)\s*)?" + MONTH_PATTERN + r"(?:\s+\d{1,2})?,?\s+\d{4}\b|"
-    r"\b(?:in|on|during)\s+(\d{4})\b"
+    r"\b(?:[Ii]n|[Oo]n|[Dd]uring)\s+(\d{4})\b"
 )
 _OCCASION = re.compile(
     r"\b(?:covering|watching|at|during|after|before) the (trials?|hearing|meeting|congress|"
@@ -252,7 +256,13 @@ def _speaker(introducer: str, quote: str, context: str = "") -> tuple[str, str, 
 
 def _name_in(subject: str) -> tuple[str, str]:
     subject = _TRAILING_ADVERBS.sub("", subject.strip(" ,;"))
+    # "And Johnnie Carr said": the conjunction joins the sentence, it is not part of the name.
+    subject = re.sub(r"^(?:And|But|Then|So|Now|Well)\s+(?=[A-Z])", "", subject)
     segments = [s.strip() for s in re.split(r"\s*,\s*", subject) if s.strip()]
+    pair = _NAME_PAIR.search(segments[-1]) if segments else None
+    if pair:
+        # "Johnnie Carr and Virginia Durr said": both spoke; neither alone.
+        return pair.group(), ", ".join(segments[:-1])
     for index in range(len(segments) - 1, -1, -1):
         segment = segments[index]
         if _NAME.match(segment) and segment.split()[0].lower() not in _PRONOUNS:
