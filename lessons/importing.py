@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import transaction
 
 from accounts.models import User
@@ -19,6 +21,7 @@ from .models import (
 from .services import rubric_create
 
 MAX_FILES = 20
+UNTITLED_DOCUMENT = "Untitled document"
 
 
 class ImportRefused(Exception):
@@ -101,8 +104,13 @@ def documents_import(*, files: list[tuple[str, bytes]], user: User | None = None
 
 def _save_document(built: builder.BuiltDocument, raw: str, digest: str, user) -> SourceDocument:
     document = SourceDocument.objects.create(
-        title=built.title[:300] or built.name,
+        # A file name is for editors: a document without a title of its own says so.
+        title=built.title[:300] or UNTITLED_DOCUMENT,
         origin=built.name,
+        author=built.author[:300],
+        published=built.date[:100],
+        site=built.site[:200],
+        url=built.url[:500] if _is_web_address(built.url) else "",
         content_hash=digest,
         shape=built.shape,
         raw_text=raw,
@@ -150,6 +158,14 @@ def _save_document(built: builder.BuiltDocument, raw: str, digest: str, user) ->
         for ref in built.references
     )
     return document
+
+
+def _is_web_address(url: str) -> bool:
+    try:
+        URLValidator(schemes=["http", "https"])(url)
+    except ValidationError:
+        return False
+    return True
 
 
 def _rubric_data(criteria: list[builder.RubricCriterion]) -> list[dict]:

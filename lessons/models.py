@@ -27,9 +27,20 @@ class SourceDocument(models.Model):
     class Shape(models.TextChoices):
         WIKITEXT = "wikitext", "MediaWiki wikitext"
         WEB = "web", "Text scraped from a web page"
+        MARKDOWN = "markdown", "Markdown page source"
+        HTML = "html", "Saved web page"
 
     title = models.CharField(max_length=300)
-    origin = models.CharField(max_length=500, help_text="File name or address it came from.")
+    origin = models.CharField(
+        max_length=500, help_text="File name or address it came from; shown to editors only."
+    )
+    # What the source says about itself, for the sourcing card; blank where it says nothing.
+    author = models.CharField(max_length=300, blank=True)
+    published = models.CharField(
+        max_length=100, blank=True, help_text="The date of publication as the source gives it."
+    )
+    site = models.CharField("site or publisher", max_length=200, blank=True)
+    url = models.URLField("address", max_length=500, blank=True)
     content_hash = models.CharField(max_length=64, unique=True)
     shape = models.CharField(max_length=10, choices=Shape.choices)
     raw_text = models.TextField()

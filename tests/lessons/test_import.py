@@ -1,15 +1,20 @@
 """Importing documents: one transaction, a report, and bad input refused with nothing written."""
 
 import json
+from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from lessons.importing import documents_import
 from lessons.models import Excerpt, Lesson, Module, Question, Reference, SourcedFact, SourceDocument
 from tests.lessons.conftest import WEB_FILE, WIKI_FILE
+
+CORPUS = Path(__file__).resolve().parents[2] / "fixtures" / "corpus"
 
 
 def counts():
@@ -165,3 +170,82 @@ def test_the_sourcing_card_says_an_unnamed_speaker_is_not_given(client, admin_us
     client.force_login(admin_user)
     page = client.get(reverse("lessons:lesson-preview", args=[outcome.lesson.pk, module.position]))
     assert "<dt>Who</dt><dd>Not given in the document" in page.content.decode()
+
+
+def test_a_documents_author_date_site_and_address_come_from_its_source(db):
+    ballou = (CORPUS / "md_ballou_letter_1861.md").read_bytes()
+    dw = (CORPUS / "html_dw_berlin_colonial.html").read_bytes()
+    documents_import(files=[("ballou.md", ballou), ("dw-page.html", dw)])
+    letter = SourceDocument.objects.get(origin="ballou.md")
+    assert letter.author == "Sullivan Ballou"
+    assert "1861" in letter.published
+    page = SourceDocument.objects.get(origin="dw-page.html")
+    assert page.title == "Berlin confronts Germany's colonial past with new initiative"
+    assert page.site == "DW.COM"
+    assert page.published == "2020-01-19"
+    assert page.url.startswith("https://www.dw.com/en/berlin-confronts")
+
+
+def test_a_document_without_a_title_is_untitled_not_its_file_name(db):
+    outcome = documents_import(files=[("0042_scan.txt", UNATTRIBUTED)])
+    [document] = outcome.documents
+    assert document.title == "Untitled document"
+    assert document.origin == "0042_scan.txt"
+
+
+def test_an_address_that_is_not_a_web_address_is_not_kept(db):
+    page = (
+        b'---\ntitle: "A letter home"\nurl: "javascript:alert(1)"\n---\n\nDear Anne, we marched.\n'
+    )
+    documents_import(files=[("letter.md", page)])
+    assert SourceDocument.objects.get().url == ""
+
+
+def described(document):
+    document.origin = "0007_minutes_export.txt"
+    document.author = "Town clerk Edith Rowe"
+    document.published = "June 1901"
+    document.site = "Millbrook Gazette"
+    document.url = "https://example.org/minutes-1901"
+    document.save()
+    return document
+
+
+def test_a_teacher_sees_the_metadata_and_never_the_file_name(client, teacher, published_lesson):
+    document = described(published_lesson.documents.get())
+    client.force_login(teacher)
+    pages = [
+        client.get(reverse("lessons:document-detail", args=[document.pk])),
+        client.get(reverse("lessons:lesson-detail", args=[published_lesson.pk])),
+        client.get(reverse("lessons:lesson-preview", args=[published_lesson.pk, 2])),
+    ]
+    for response in pages:
+        assert response.status_code == 200
+        assert "0007_minutes_export" not in response.content.decode()
+    for page in (pages[0], pages[2]):
+        text = page.content.decode()
+        for value in ("Town clerk Edith Rowe", "June 1901", "Millbrook Gazette"):
+            assert value in text
+        assert 'href="https://example.org/minutes-1901"' in text
+
+
+def test_a_student_sees_the_sourcing_card_and_never_the_file_name(
+    client, teacher, classroom, student, published_lesson
+):
+    from coursework.services import assignment_create
+
+    document = described(published_lesson.documents.get())
+    assignment = assignment_create(
+        classroom=classroom,
+        lesson=published_lesson,
+        teacher=teacher,
+        due_at=timezone.now() + timedelta(days=7),
+    )
+    client.force_login(student)
+    study = client.get(reverse("coursework:player-module", args=[assignment.pk, 2]))
+    source = client.get(reverse("lessons:document-detail", args=[document.pk]))
+    for response in (study, source):
+        assert response.status_code == 200
+        text = response.content.decode()
+        assert "0007_minutes_export" not in text
+        assert "Millbrook Gazette" in text and "Town clerk Edith Rowe" in text
