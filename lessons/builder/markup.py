@@ -13,8 +13,10 @@ import re
 from dataclasses import dataclass, field
 
 import frontmatter
+import lxml.html
 import trafilatura
 import yaml
+from lxml import etree
 from markdown_it import MarkdownIt
 
 from .speakers import SPEECH_VERB, name_in
@@ -57,7 +59,12 @@ def looks_like_markdown_source(text: str) -> bool:
     if _FRONT_MATTER.match(text):
         return True
     lines = text.split("\n")
-    marks = sum(1 for line in lines if re.match(r"^(?:#{1,6} |> |```|\* |- \S)", line))
+    # Inline HTML blocks count too: page sources mix <cite> and <blockquote> into Markdown.
+    marks = sum(
+        1
+        for line in lines
+        if re.match(r"^(?:#{1,6} |> |```|\* |- \S|<(?:blockquote|cite|figure|iframe)\b)", line)
+    )
     return marks >= 3 and marks * 20 >= len(lines)
 
 
@@ -179,6 +186,17 @@ def _blocks(body: str, *, drop: str) -> list[Block]:
             quote_depth -= 1
             _attribute_quote(blocks, quote_start)
             last_quote = (quote_start, len(blocks))
+        elif token.type == "html_block":
+            # Raw HTML inside Markdown: a <blockquote> is a quotation, a <cite> after it names
+            # who is quoted, anything else is prose.
+            for tag, text in _html_parts(token.content):
+                if tag == "cite" and last_quote and last_quote[1] == len(blocks):
+                    _name_quote(blocks, *last_quote, who=text.strip(" —–-"))
+                elif tag == "blockquote":
+                    last_quote = (len(blocks), len(blocks) + 1)
+                    blocks.append(Block(text=text, section=section, quoted_by=""))
+                elif tag not in ("script", "style", "iframe", "cite"):
+                    blocks.append(Block(text=text, section=section, quoted_by=None))
         elif token.type == "heading_open":
             heading = True
         elif token.type == "heading_close":
@@ -229,6 +247,26 @@ def _speaker_of_colon_line(line: str) -> str:
         return ""
     name = name_in(line[: verbs[-1].start()])
     return "" if name[:1].islower() else name
+
+
+def _html_parts(markup: str) -> list[tuple[str, str]]:
+    """(tag, text) for each top-level element of an HTML block, its text unescaped."""
+    try:
+        fragments = lxml.html.fragments_fromstring(markup)
+    except (etree.ParserError, ValueError):
+        return []
+    parts = []
+    for fragment in fragments:
+        if isinstance(fragment, str):
+            tag, text = "p", fragment
+        elif isinstance(fragment.tag, str):
+            tag, text = fragment.tag.lower(), fragment.text_content()
+        else:
+            continue
+        text = " ".join(text.split())
+        if text:
+            parts.append((tag, text))
+    return parts
 
 
 def _is_cite(token) -> bool:

@@ -268,3 +268,27 @@ def test_a_lesson_never_takes_a_file_name_or_its_builder_note_into_the_catalogue
     assert "txt_speech" not in draft.title and "txt_speech" not in draft.central_question
     assert "Draft built from" not in draft.summary
     assert draft.editor_note.startswith("Draft built from 1 document(s)")
+
+
+@pytest.mark.parametrize(
+    "quotation",
+    [
+        "> What, to the American slave, is your Fourth of July? I answer: a day that reveals "
+        "to him the gross injustice.\n\n<cite>Frederick Douglass</cite>\n",
+        "<blockquote><p>What, to the American slave, is your Fourth of July? I answer: a day "
+        "that reveals to him the gross injustice.</p></blockquote>\n"
+        "<cite>Frederick Douglass</cite>\n",
+    ],
+)
+def test_a_cite_line_after_a_blockquote_names_its_speaker(quotation):
+    document = build_document(
+        text="# Speeches\n\nAn abolitionist spoke in Rochester in 1852.\n\n"
+        + quotation
+        + "\nThe speech was printed soon after.\n",
+        name="speeches.md",
+    )
+    assert [(e.speaker, e.text[:28]) for e in document.excerpts] == [
+        ("Frederick Douglass", "What, to the American slave,")
+    ]
+    assert "<cite>" not in document.cleaned_text
+    assert "Frederick Douglass" not in document.cleaned_text
