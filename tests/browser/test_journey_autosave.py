@@ -3,7 +3,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from coursework.models import Submission
+from coursework.models import Answer, Submission
 from coursework.services import assignment_create
 from tests.browser.conftest import class_with
 
@@ -78,3 +78,35 @@ def test_submit_clicked_straight_after_typing_hands_the_work_in(visit, school):
     assert saved.status == Submission.Status.SUBMITTED
     expected = "Stalin feared rivals. The trials made confessions public."
     assert list(saved.versions.values_list("text", flat=True)) == [expected]
+
+
+def test_answers_autosave_and_an_older_tabs_empty_form_keeps_them(visit, school):
+    classroom = class_with(school["teacher"], school["student"])
+    assignment = assignment_create(
+        classroom=classroom, lesson=school["lesson"], teacher=school["teacher"]
+    )
+    study = school["lesson"].modules.filter(kind="document_study").first()
+    first = study.questions.first()
+    url = f"/work/{assignment.pk}/{study.position}/"
+    student = visit("student")
+    student.log_in("student")
+    page = student.go(url)
+    older = page.context.new_page()
+    older.goto(student.base + url)  # loaded before any answer is stored
+
+    box = page.locator(f"#answer-{first.pk}")
+    box.fill("Radek confessed in court.")
+    expect(page.locator(f"#status-{first.pk}")).to_contain_text("Saved at", timeout=10_000)
+    expect(page.locator(f"#revision-{first.pk}")).to_have_value("1")
+    box.press_sequentially(" So did Piatakov.")
+    expect(page.locator(f"#revision-{first.pk}")).to_have_value("2", timeout=10_000)
+    student.submit("Save answers")
+    expect(page.get_by_text("Your answers are saved.")).to_be_visible()
+
+    with older.expect_navigation():
+        older.get_by_role("button", name="Save answers").click()
+    expect(older.locator(f"#answer-{first.pk}")).to_have_value(
+        "Radek confessed in court. So did Piatakov."
+    )
+    answer = Answer.objects.get(student=school["student"], question=first)
+    assert (answer.text, answer.revision) == ("Radek confessed in court. So did Piatakov.", 2)
