@@ -169,7 +169,7 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "config.cache.RedisCache",
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "history"),
         }
@@ -280,12 +280,16 @@ MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 # With a shared Redis cache, sessions are read from it and written through to the database.
 # A local-memory cache is per process, so there the database alone decides: a log-out in one
 # worker must end the session in every other.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db" if REDIS_URL else "accounts.fastpath"
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if REDIS_URL
+    else "django.contrib.sessions.backends.db"
+)
 # django-axes checks every login first, whichever form it comes from (the site's, the
 # admin's), and refuses a locked-out one before any password is checked.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "accounts.fastpath.UserBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 # Failed logins are counted per username and client address in the database, so every app

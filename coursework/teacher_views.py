@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.access import classroom_for_teacher
 from lessons.models import Module
 
-from . import grading, pages
+from . import grading
 from .access import assignment_for_teacher
 from .csv_export import csv_response
 from .dashboard import FILTERS, SKILLS, dashboard_build, gradebook_build
@@ -33,10 +33,6 @@ def dashboard(request, pk: int):
     if show and show not in FILTERS:
         show = ""
     stuck_days = _stuck_days(request)
-    # Sent as rendered while no student's work has changed (see coursework.pages).
-    key = pages.teacher_key(request, pk, "dashboard", show, stuck_days)
-    if (remembered := pages.recall(request, key)) is not None:
-        return remembered
     assignment = assignment_for_teacher(request.user, pk)
     board = dashboard_build(assignment, show=show, stuck_days=stuck_days)
     ctx = {
@@ -50,7 +46,7 @@ def dashboard(request, pk: int):
     template = "coursework/dashboard.html"
     if request.htmx:
         template += "#board"
-    return pages.render_and_remember(request, key, template, ctx, board.changes_at)
+    return render(request, template, ctx)
 
 
 @require_GET
@@ -63,7 +59,7 @@ def dashboard_csv(request, pk: int):
     header += ["Complete (%)", "Last activity", "Late", "Stuck"]
     rows = [
         [r.student.display_name, r.student.username]
-        + [c.progress.get_state_display() if c.progress else "Not started" for c in r.cells]
+        + [c.label for c in r.cells]
         + [
             r.percent,
             timezone.localtime(r.last_activity).isoformat(timespec="minutes")
@@ -423,12 +419,8 @@ def gradebook_csv(request, pk: int):
     assignments, rows = gradebook_build(classroom)
     header = ["Student", "ID", "SIS Login ID", "Section"]
     header += [f"{a.lesson.title} ({a.pk})" for a in assignments]
-    maxima = [
-        next((m for m in a.lesson.modules.all() if m.kind == Module.Kind.ASSIGNMENT), None)
-        for a in assignments
-    ]
     possible = ["Points Possible", "", "", ""] + [
-        m.rubric.max_points if m and m.rubric else "" for m in maxima
+        "" if a.points_possible is None else a.points_possible for a in assignments
     ]
     body = [
         [

@@ -13,7 +13,7 @@ from accounts.views import class_page
 from lessons.models import Module
 from lessons.views import module_content
 
-from . import pages, services
+from . import services
 from .access import (
     accepts_work,
     assignment_for_student,
@@ -225,48 +225,16 @@ def _discussion_context(assignment, module, student) -> dict:
 @require_GET
 @login_required
 def player_module(request, pk: int, position: int):
-    # A page rendered for this student under the current stamps is sent as it is; see
-    # coursework.pages for when that is allowed.
-    key = pages.student_key(request, pk, position)
-    if (remembered := pages.recall(request, key)) is not None:
-        return remembered
     assignment = assignment_for_student(request.user, pk)
     module = _module_at(assignment, position)
     # Every write first: opening the module records a visit, a writing module gets its
-    # draft row. Both change the student's stamp.
-    progress = None
+    # draft row.
     if accepts_work(assignment):
-        progress = services.module_open(assignment=assignment, student=request.user, module=module)
+        services.module_open(assignment=assignment, student=request.user, module=module)
     if module.kind == Module.Kind.ASSIGNMENT:
         services.submission_for(assignment=assignment, student=request.user, module=module)
-    if key is not None:
-        # Then the stamps, then the content: a change landing in between makes the stamps
-        # older than the content, never the other way round.
-        key = pages.student_key(request, pk, position)
     ctx = _player_context(request, assignment, module)
-    return pages.render_and_remember(
-        request, key, "coursework/player.html", ctx, _player_fresh_until(assignment, progress, ctx)
-    )
-
-
-def _player_fresh_until(assignment, progress, ctx):
-    """Until when the page stays as rendered without any stored change: reopening the module
-    records activity again after ACTIVITY_RESOLUTION, the due date passing changes what
-    handing in means, and the student's own posts stop being editable."""
-    now = timezone.now()
-    limits = [now + pages.MAX_AGE]
-    if accepts_work(assignment):
-        if progress is None:
-            return None
-        limits.append(progress.last_activity_at + services.ACTIVITY_RESOLUTION)
-    if assignment.due_at and assignment.due_at > now:
-        limits.append(assignment.due_at)
-    limits += [
-        post.created_at + services.POST_EDIT_WINDOW
-        for post in ctx.get("posts", ())
-        if post.pk in ctx.get("editable_ids", ())
-    ]
-    return min(limits)
+    return render(request, "coursework/player.html", ctx)
 
 
 def _back(assignment, module):

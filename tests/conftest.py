@@ -6,7 +6,6 @@ import pytest
 from django.core.cache import cache
 
 from accounts.models import Classroom, Enrollment, User
-from coursework import pages
 
 PASSWORD = "correct-horse-battery"
 
@@ -25,14 +24,6 @@ def make_user(username: str, *, role: str = User.Role.STUDENT, **fields) -> User
 def enroll(classroom: Classroom, *students: User) -> None:
     for student in students:
         Enrollment.objects.create(classroom=classroom, student=student)
-
-
-def memo_hit_queries() -> int:
-    """Queries for a page sent from coursework.pages' memory: the user row and the stamps,
-    and the session row unless sessions are read from the shared cache."""
-    from django.conf import settings
-
-    return 2 if settings.SESSION_ENGINE.endswith("cached_db") else 3
 
 
 @pytest.fixture(autouse=True)
@@ -59,10 +50,8 @@ def _plain_static_files(settings):
 @pytest.fixture(autouse=True)
 def _clear_cache():
     cache.clear()
-    pages.memo.clear()
     yield
     cache.clear()
-    pages.memo.clear()
 
 
 @pytest.fixture

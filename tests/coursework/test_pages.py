@@ -10,19 +10,17 @@ from datetime import timedelta
 from unittest import mock
 
 import pytest
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import dateformat, timezone
 
 from accounts import services as accounts_services
 from accounts.models import Classroom, Enrollment, User
-from coursework import grading, pages, services, views
+from coursework import grading, services, views
 from coursework.grades import Grade
 from coursework.models import Answer, Assignment, Post, Progress, Submission, WorkStamp
 from lessons.models import Module
-from tests.conftest import make_user, memo_hit_queries
+from tests.conftest import make_user
 from tests.coursework.conftest import (
     DISCUSS,
     READING,
@@ -57,11 +55,8 @@ def remember(client, url: str) -> str:
     request after it is the one that must notice any change."""
     first = client.get(url)
     assert first.status_code == 200
-    assert len(pages.memo) >= 1
-    with CaptureQueriesContext(connection) as queries:
-        second = client.get(url)
+    second = client.get(url)
     assert second.status_code == 200
-    assert len(queries) == memo_hit_queries(), "the second load was not served from the memo"
     return page(second)
 
 
@@ -155,9 +150,7 @@ def test_second_load_with_nothing_changed_comes_from_the_memo(
 ):
     url = module_url(assignment, STUDY)
     first = reload(as_student, url)
-    assert len(pages.memo) >= 1
-    with django_assert_num_queries(memo_hit_queries()):
-        second = as_student.get(url)
+    second = as_student.get(url)
     assert second.status_code == 200
     assert STUDY_QUESTIONS[0] in page(second)
     assert without_csrf(page(second)) == without_csrf(first)
@@ -506,9 +499,7 @@ def test_second_browser_gets_a_token_for_its_own_cookie(
     other.force_login(student)
     if cookie_first:  # its own CSRF cookie before the remembered page, else set by that page
         other.get(reverse("accounts:home"))
-    with CaptureQueriesContext(connection) as queries:
-        other_html = reload(other, url)
-    assert len(queries) == memo_hit_queries()  # the same remembered page
+    other_html = reload(other, url)
     assert other.cookies["csrftoken"].value != strict_browser.cookies["csrftoken"].value
 
     # The first browser's token does not fit the second browser's cookie; its own does.
@@ -585,55 +576,6 @@ def test_in_an_archived_class_without_any_work_others_still_get_their_own_answer
     assert browser.get(url).status_code == 404
     browser.force_login(teacher)
     assert browser.get(url).status_code == 403
-
-
-# 14. The memo itself -------------------------------------------------------------------------
-
-
-def soon():
-    return timezone.now() + timedelta(minutes=5)
-
-
-def test_memo_evicts_the_least_recently_used_pages_beyond_its_size():
-    memo = pages.PageMemo(max_chars=100)
-    for name in "abcd":
-        memo.put((name,), name * 20, soon())  # 80 characters
-    assert memo.get(("a",)) == "a" * 20  # now the most recently used
-    memo.put(("e",), "e" * 20, soon())  # 100: still fits
-    assert len(memo) == 5
-    memo.put(("f",), "f" * 20, soon())  # 120: the least recently used goes
-    assert memo.get(("b",)) is None
-    assert [memo.get((name,)) for name in "acdef"] == [name * 20 for name in "acdef"]
-    memo.put(("g",), "g" * 25, soon())  # 125: two go to make room
-    assert memo.get(("a",)) is None and memo.get(("c",)) is None
-    assert len(memo) == 4
-
-
-def test_memo_replacing_a_page_counts_its_length_once():
-    memo = pages.PageMemo(max_chars=100)
-    for _ in range(10):
-        memo.put(("same",), "x" * 25, soon())
-    memo.put(("other",), "y" * 25, soon())
-    assert len(memo) == 2
-    assert memo.get(("same",)) == "x" * 25
-
-
-def test_memo_does_not_return_a_page_past_its_time():
-    memo = pages.PageMemo(max_chars=100)
-    memo.put(("page",), "html", timezone.now() + timedelta(minutes=1))
-    assert memo.get(("page",)) == "html"
-    with later(timedelta(minutes=1)):
-        assert memo.get(("page",)) is None
-    assert len(memo) == 0
-    assert memo.get(("page",)) is None
-
-
-def test_memo_does_not_keep_a_page_larger_than_a_quarter_of_its_size():
-    memo = pages.PageMemo(max_chars=100)
-    memo.put(("big",), "x" * 26, soon())
-    assert memo.get(("big",)) is None and len(memo) == 0
-    memo.put(("fits",), "x" * 25, soon())
-    assert memo.get(("fits",)) == "x" * 25
 
 
 # 15. Deleting a class with work in it --------------------------------------------------------
