@@ -8,10 +8,16 @@ per-student fragment can answer it. What is shared by the whole class, such as a
 module's rendered content, may be in the cache, as it is after the first student of a period.
 
 Prints the median CPU time of each page (the thread's own time, in process, through Django's
-WSGI handler) against its target. Everything it creates is rolled back at the end, so it runs
-against any database. Run it with production settings (DEBUG=0) for figures that mean much.
+WSGI handler) against its target. `--only dashboard,gradebook` times just those pages (the
+students' saves still happen, so the teacher's pages stay cold); `--profile FILE` writes a
+cProfile report of the timed requests, the costliest functions first. Everything it creates
+is rolled back at the end, so it runs against any database. Run it with production settings
+(DEBUG=0) for figures that mean much.
 """
 
+import cProfile
+import io
+import pstats
 import random
 import statistics
 import time
@@ -24,7 +30,7 @@ from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_K
 from django.contrib.auth.hashers import make_password
 from django.core import signals
 from django.core.handlers.wsgi import WSGIHandler
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import close_old_connections, transaction
 from django.middleware.csrf import _get_new_csrf_string
 from django.urls import reverse
@@ -47,6 +53,15 @@ TARGETS = {
     "autosave": 3.0,
 }
 SAMPLES = 20
+# What --only accepts for each page.
+SHORT_NAMES = {
+    "module": "student module page",
+    "home": "student home",
+    "dashboard": "progress dashboard",
+    "gradebook": "gradebook",
+    "grading": "grading screen",
+    "autosave": "autosave",
+}
 
 
 class Rollback(Exception):
@@ -56,7 +71,7 @@ class Rollback(Exception):
 class Browser:
     """One signed-in person's requests, sent through the WSGI handler as a server would."""
 
-    def __init__(self, handler: WSGIHandler, user: User):
+    def __init__(self, handler: WSGIHandler, user: User, profiler: cProfile.Profile | None = None):
         from importlib import import_module
 
         store = import_module(settings.SESSION_ENGINE).SessionStore()
@@ -65,6 +80,7 @@ class Browser:
         store[HASH_SESSION_KEY] = user.get_session_auth_hash()
         store.create()
         self.handler = handler
+        self.profiler = profiler
         self.csrf = _get_new_csrf_string()
         self.cookie = (
             f"{settings.SESSION_COOKIE_NAME}={store.session_key}; "
@@ -96,15 +112,22 @@ class Browser:
         environ.update({f"HTTP_{k.upper()}": v for k, v in headers.items()})
         return environ
 
-    def request(self, method: str, path: str, data: dict | None = None, **headers) -> float:
+    def request(
+        self, method: str, path: str, data: dict | None = None, *, profile=False, **headers
+    ) -> float:
         """CPU milliseconds the request took; fails on an unexpected status."""
         body = urlencode(data or {}, doseq=True).encode()
         environ = self._environ(method, path, body, **headers)
         status = []
+        profiler = self.profiler if profile else None
+        if profiler:
+            profiler.enable()
         start = time.thread_time()
         response = self.handler(environ, lambda s, h, *a: status.append(s))
         b"".join(response)
         elapsed = (time.thread_time() - start) * 1000
+        if profiler:
+            profiler.disable()
         response.close()
         if not status or status[0][:3] != "200":
             raise RuntimeError(f"{method} {path} answered {status[0] if status else '?'}")
@@ -116,15 +139,36 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--students", type=int, default=200)
+        parser.add_argument(
+            "--only",
+            default="",
+            help=f"Comma-separated pages to time, of: {', '.join(SHORT_NAMES)}. Default: all.",
+        )
+        parser.add_argument(
+            "--profile",
+            metavar="FILE",
+            default="",
+            help="Write a cProfile report of the timed requests to FILE.",
+        )
 
-    def handle(self, *args, students, **options):
+    def handle(self, *args, students, only, profile, **options):
+        wanted = [name.strip() for name in only.split(",") if name.strip()]
+        unknown = [name for name in wanted if name not in SHORT_NAMES]
+        if unknown:
+            raise CommandError(
+                f"Unknown page {', '.join(unknown)}; choose from {', '.join(SHORT_NAMES)}."
+            )
+        pages = {SHORT_NAMES[name] for name in wanted} or set(TARGETS)
+        profiler = cProfile.Profile() if profile else None
         settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "127.0.0.1"]
         try:
             with transaction.atomic():
-                results = self._run(students)
+                results = self._run(students, pages, profiler)
                 raise Rollback
         except Rollback:
             pass
+        if profiler:
+            self._write_profile(profiler, profile)
         missed = 0
         for name, times in results.items():
             median, target = statistics.median(times), TARGETS[name]
@@ -205,13 +249,27 @@ class Command(BaseCommand):
             Grade(version=v, rubric=rubric, grader=teacher) for v in versions[::2]
         )
         CriterionScore.objects.bulk_create(
-            CriterionScore(grade=g, criterion=c, level=c.levels.all()[0])
+            CriterionScore(
+                grade=g, criterion=c, level=c.levels.all()[0], points=c.levels.all()[0].points
+            )
             for g in grades
             for c in criteria
         )
         return teacher, students, assignment, modules, writing, submissions
 
-    def _run(self, count: int) -> dict[str, list[float]]:
+    def _write_profile(self, profiler: cProfile.Profile, path: str) -> None:
+        report = io.StringIO()
+        stats = pstats.Stats(profiler, stream=report).strip_dirs()
+        report.write("Own time, costliest first\n")
+        stats.sort_stats("tottime").print_stats(40)
+        report.write("\nWith callees, costliest first\n")
+        stats.sort_stats("cumulative").print_stats(60)
+        Path(path).write_text(report.getvalue())
+        self.stdout.write(f"Profile written to {path}")
+
+    def _run(
+        self, count: int, pages: set[str], profiler: cProfile.Profile | None
+    ) -> dict[str, list[float]]:
         teacher, students, assignment, modules, writing, submissions = self._class(count)
         # As in Django's test client: the whole run is one transaction rolled back at the end,
         # so the end of a request must not close the connection.
@@ -220,15 +278,15 @@ class Command(BaseCommand):
         handler = WSGIHandler()
         drafting = students[: len(students) // 4]
         chosen = random.Random(7).sample(drafting, SAMPLES + 1)  # noqa: S311 - not a secret
-        browsers = [Browser(handler, s) for s in chosen]
-        teacher_tab = Browser(handler, teacher)
+        browsers = [Browser(handler, s, profiler) for s in chosen]
+        teacher_tab = Browser(handler, teacher, profiler)
         module_paths = [
             reverse("coursework:player-module", args=[assignment.pk, m.position]) for m in modules
         ]
         home = reverse("accounts:home")
         save = reverse("coursework:draft-save", args=[assignment.pk, writing.position])
         dashboard = reverse("coursework:dashboard", args=[assignment.pk])
-        gradebook = reverse("coursework:gradebook", args=[assignment.pk])
+        gradebook = reverse("coursework:gradebook", args=[assignment.classroom_id])
         handed_in = [s for s in submissions if s.status == Submission.Status.SUBMITTED]
 
         # The first request of a period fills what the whole class shares.
@@ -237,23 +295,31 @@ class Command(BaseCommand):
         teacher_tab.request("GET", dashboard)
         teacher_tab.request("GET", gradebook)
 
-        results: dict[str, list[float]] = {name: [] for name in TARGETS}
+        results: dict[str, list[float]] = {name: [] for name in TARGETS if name in pages}
+
+        def timed(name: str, browser: Browser, method: str, path: str, *args, **kwargs):
+            if name in pages:
+                results[name].append(browser.request(method, path, *args, profile=True, **kwargs))
+            elif name == "autosave":
+                # Untimed, but still sent: it is what leaves the teacher's pages cold.
+                browser.request(method, path, *args, **kwargs)
+
         for index, browser in enumerate(browsers[:SAMPLES]):
             path = module_paths[index % len(module_paths)]
-            results["student module page"].append(browser.request("GET", path))
-            results["student home"].append(browser.request("GET", home))
-            results["autosave"].append(
-                browser.request(
-                    "POST",
-                    save,
-                    {"text": f"My draft, take {index}.", "revision": 0},
-                    X_AUTOSAVE="1",
-                    HX_REQUEST="true",
-                )
+            timed("student module page", browser, "GET", path)
+            timed("student home", browser, "GET", home)
+            timed(
+                "autosave",
+                browser,
+                "POST",
+                save,
+                {"text": f"My draft, take {index}.", "revision": 0},
+                X_AUTOSAVE="1",
+                HX_REQUEST="true",
             )
             # That student's save changed the class's work: nothing the teacher saw still holds.
-            results["progress dashboard"].append(teacher_tab.request("GET", dashboard))
-            results["gradebook"].append(teacher_tab.request("GET", gradebook))
+            timed("progress dashboard", teacher_tab, "GET", dashboard)
+            timed("gradebook", teacher_tab, "GET", gradebook)
             grade_path = reverse("coursework:grade", args=[assignment.pk, handed_in[index].pk])
-            results["grading screen"].append(teacher_tab.request("GET", grade_path))
+            timed("grading screen", teacher_tab, "GET", grade_path)
         return results
