@@ -75,6 +75,11 @@ def normalize_join_code(raw: str) -> str:
     return "".join(ch for ch in raw.upper() if not ch.isspace() and ch != "-")
 
 
+def new_class_stamp() -> int:
+    """A fresh random stamp; random, so an old value never comes back after a restore."""
+    return secrets.randbits(31)
+
+
 class Classroom(models.Model):
     """A class: its teachers, its students (through enrollments) and its join code."""
 
@@ -90,6 +95,9 @@ class Classroom(models.Model):
     joining_enabled = models.BooleanField(default=True)
     archived = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Changes whenever what the class's pages show of it changes: its name, archived flag,
+    # teachers, roster or a member's name (see coursework.stamps).
+    stamp = models.IntegerField(default=new_class_stamp, editable=False)
 
     class Meta:
         ordering = ["archived", "name", "pk"]

@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from coursework.stamps import bump_assignments
+from coursework.stamps import bump_class
 
 from .models import (
     JOIN_CODE_ALPHABET,
@@ -376,4 +376,4 @@ def _roster_enroll(job: RosterImport, rows: list[dict], hashes: dict[int, str]) 
         ]
     )
     # Bulk writes send no signals; the class's pages list the roster.
-    bump_assignments(classroom_id=job.classroom_id)
+    bump_class(job.classroom_id)

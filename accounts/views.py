@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from coursework.forms import AssignForm
+from coursework.freshness import conditional_page, student_home_etag
 from coursework.selectors import class_assignments, student_lesson_rows
 
 from . import services
@@ -76,6 +77,7 @@ def _first_error(error: ValidationError) -> str:
 
 @require_GET
 @login_required
+@conditional_page(student_home_etag)
 def home(request):
     classrooms = with_student_counts(classrooms_visible_to(request.user))
     if request.user.is_teacher or request.user.is_staff:

@@ -42,6 +42,13 @@ def assignments_for_student(user: User) -> QuerySet[Assignment]:
     )
 
 
+def assignments_for_teacher(user: User) -> QuerySet[Assignment]:
+    """Active assignments of the classes a teacher teaches; every active one for staff."""
+    if user.is_staff:
+        return Assignment.objects.active()
+    return Assignment.objects.active().filter(classroom__teachers=user)
+
+
 def assignment_for_teacher(user: User, pk: int) -> Assignment:
     """An assignment its class's teacher (or staff) manages; 403 for its students, else 404."""
     assignment = _get(pk)

@@ -1,16 +1,18 @@
 """Stamps: random numbers that change whenever what a page shows changes.
 
-Two kinds, both stored in the database:
+Three kinds, all stored in the database:
 
 | stamp                   | changes when                                                   |
 |-------------------------|----------------------------------------------------------------|
 | `Assignment.stamp`      | the assignment, its class, its roster or teachers, any post in |
 |                         | its discussion, or the name or role of anyone in the class     |
 | `WorkStamp` (per pupil) | that student's progress, visits, answers, written work, grades |
+| `Classroom.stamp`       | the class's name or archived flag, its roster or teachers, or  |
+|                         | the name or role of anyone in it                               |
 
-A rendered page is remembered under the stamps it was rendered with (coursework.pages), so
-it is reused exactly until one of them changes. Changes made through the ORM's `save` and
-`delete` (and so the admin) are caught by the signal receivers below; the few bulk
+Pages are sent with an ETag built from the stamps they show (coursework.freshness), so a
+browser's copy is confirmed (304) exactly until one of them changes. Changes made through the
+ORM's `save` and `delete` (and so the admin) are caught by the signal receivers below; the few bulk
 `update()` calls in the services bump explicitly. A bump runs in the writer's transaction, so
 a reader never sees new work under an old stamp.
 """
@@ -52,6 +54,17 @@ def bump_assignments(*conditions, **lookup) -> None:
     Assignment.objects.filter(*conditions, **lookup).update(stamp=new_stamp())
 
 
+def bump_classrooms(*conditions, **lookup) -> None:
+    """Something these classes' pages show of the class itself changed."""
+    Classroom.objects.filter(*conditions, **lookup).update(stamp=new_stamp())
+
+
+def bump_class(classroom_id: int) -> None:
+    """The class and everything assigned to it: its name, roster or teachers changed."""
+    bump_classrooms(pk=classroom_id)
+    bump_assignments(classroom_id=classroom_id)
+
+
 # Student work: each row leads to its assignment and student.
 def _work_changed(sender, instance, **kwargs):
     bump_work(instance.assignment_id, instance.student_id, create="created" in kwargs)
@@ -78,20 +91,21 @@ def _post_changed(sender, instance, **kwargs):
 
 
 def _classroom_changed(sender, instance, **kwargs):
-    bump_assignments(classroom_id=instance.pk)
+    bump_class(instance.pk)
 
 
 def _enrollment_changed(sender, instance, **kwargs):
-    bump_assignments(classroom_id=instance.classroom_id)
+    bump_class(instance.classroom_id)
 
 
 def _teachers_changed(sender, instance, action, reverse, pk_set, **kwargs):
     if not action.startswith("post_"):
         return
     if reverse:  # a user's `teaching` set changed
+        bump_classrooms(pk__in=pk_set or [])
         bump_assignments(classroom_id__in=pk_set or [])
     else:
-        bump_assignments(classroom_id=instance.pk)
+        bump_class(instance.pk)
 
 
 def _person_changed(sender, instance, created=False, update_fields=None, **kwargs):
@@ -105,6 +119,7 @@ def _person_changed(sender, instance, created=False, update_fields=None, **kwarg
         | Q(classroom__teachers=instance)
         | Q(posts__author=instance)
     )
+    bump_classrooms(Q(enrollments__student=instance) | Q(teachers=instance))
 
 
 def _receive(receiver, model, *, deletes=post_delete) -> None:

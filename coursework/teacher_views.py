@@ -16,6 +16,7 @@ from . import grading
 from .access import assignment_for_teacher
 from .csv_export import csv_response
 from .dashboard import FILTERS, SKILLS, dashboard_build, gradebook_build
+from .freshness import conditional_page, dashboard_etag, gradebook_etag
 from .grades import CriterionScore, GradeRecord
 from .models import Post, Submission, SubmissionVersion
 from .services import plain_text, post_create
@@ -28,6 +29,7 @@ def _stuck_days(request) -> int:
 
 @require_GET
 @login_required
+@conditional_page(dashboard_etag)
 def dashboard(request, pk: int):
     show = request.GET.get("show", "")
     if show and show not in FILTERS:
@@ -404,6 +406,7 @@ def revision_request(request, pk: int, submission_pk: int):
 
 @require_GET
 @login_required
+@conditional_page(gradebook_etag)
 def gradebook(request, pk: int):
     classroom = classroom_for_teacher(request.user, pk)
     assignments, rows = gradebook_build(classroom)

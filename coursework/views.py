@@ -23,6 +23,7 @@ from .access import (
     student_for_teacher,
 )
 from .forms import AssignForm, AssignmentDatesForm, DraftForm, PostForm
+from .freshness import conditional_page, module_page_etag
 from .grades import Grade
 from .models import Answer, Post, Submission
 from .selectors import module_states
@@ -224,17 +225,27 @@ def _discussion_context(assignment, module, student) -> dict:
 
 @require_GET
 @login_required
+@conditional_page(module_page_etag)
 def player_module(request, pk: int, position: int):
     assignment = assignment_for_student(request.user, pk)
     module = _module_at(assignment, position)
     # Every write first: opening the module records a visit, a writing module gets its
-    # draft row.
+    # draft row. Both change the student's stamp.
     if accepts_work(assignment):
         services.module_open(assignment=assignment, student=request.user, module=module)
     if module.kind == Module.Kind.ASSIGNMENT:
         services.submission_for(assignment=assignment, student=request.user, module=module)
-    ctx = _player_context(request, assignment, module)
-    return render(request, "coursework/player.html", ctx)
+    # Then the ETag, then the content: a change landing in between leaves the ETag older
+    # than the page, so the next request renders again; never the other way round.
+    etag = module_page_etag(request, pk, position)
+    response = render(
+        request, "coursework/player.html", _player_context(request, assignment, module)
+    )
+    if etag is None:
+        response.withhold_etag = True
+    else:
+        response["ETag"] = etag
+    return response
 
 
 def _back(assignment, module):

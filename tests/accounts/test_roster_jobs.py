@@ -158,10 +158,10 @@ def test_a_username_taken_before_the_job_runs_fails_the_import_whole(
 
 
 def test_a_job_that_breaks_saves_nothing_and_says_so(client, teacher, classroom, monkeypatch):
-    def broken(**kwargs):
+    def broken(*args, **kwargs):
         raise RuntimeError("the database went away")
 
-    monkeypatch.setattr(services, "bump_assignments", broken)
+    monkeypatch.setattr(services, "bump_class", broken)
     client.force_login(teacher)
     html = upload(client, classroom, roster(3)).content.decode()
     assert "The import stopped before it finished. Nothing was saved" in html

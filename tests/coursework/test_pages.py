@@ -1,8 +1,9 @@
-"""Remembered lesson pages (coursework.pages): once a student has loaded a page, the next
-request shows every change made since, by the student, a classmate, the teacher, an admin
-or the clock, and never a stale remembered copy. Remembered pages still carry a CSRF token
-of their own browser, never keep a flash message, and never reach anyone else. The memo
-itself evicts, expires and refuses pages as documented."""
+"""Conditional GET on lesson pages (coursework.freshness): once a student holds a page and
+its ETag, sending the ETag back answers 304 while nothing changed, and every change the page
+shows, by the student, a classmate, the teacher, an admin or the clock, yields a new ETag and
+the new page. Access is checked on every request, the ETag belongs to one person, one
+browser's CSRF cookie and one kind of request (htmx or not), and flash messages are never
+confirmed from a held copy."""
 
 import re
 from contextlib import contextmanager
@@ -10,7 +11,9 @@ from datetime import timedelta
 from unittest import mock
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import dateformat, timezone
 
@@ -20,7 +23,7 @@ from coursework import grading, services, views
 from coursework.grades import Grade
 from coursework.models import Answer, Assignment, Post, Progress, Submission, WorkStamp
 from lessons.models import Module
-from tests.conftest import make_user
+from tests.conftest import make_user, not_modified_queries
 from tests.coursework.conftest import (
     DISCUSS,
     READING,
@@ -50,19 +53,42 @@ def as_teacher(teacher):
     return browser
 
 
+def held(client) -> dict:
+    if not hasattr(client, "etags"):
+        client.etags = {}
+    return client.etags
+
+
 def remember(client, url: str) -> str:
-    """Open the page, then open it again: the second copy must come from the memo, so the
-    request after it is the one that must notice any change."""
+    """Open the page and keep its ETag; sending that back answers 304 with one query beyond
+    the session and the user, so the request after a change is the one that must tell."""
     first = client.get(url)
     assert first.status_code == 200
-    second = client.get(url)
-    assert second.status_code == 200
-    return page(second)
+    etag = first["ETag"]
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get(url, HTTP_IF_NONE_MATCH=etag)
+    assert again.status_code == 304
+    assert again["ETag"] == etag
+    assert len(queries) == not_modified_queries(), [q["sql"] for q in queries]
+    held(client)[url] = etag
+    return page(first)
+
+
+def revisit(client, url: str):
+    """The page asked for again with the ETag the browser holds."""
+    return client.get(url, HTTP_IF_NONE_MATCH=held(client)[url])
 
 
 def reload(client, url: str) -> str:
-    response = client.get(url)
-    assert response.status_code == 200
+    """The page again; when the browser holds an ETag for it, something changed, so the
+    ETag must be new and the page sent in full."""
+    etag = held(client).get(url)
+    response = client.get(url, HTTP_IF_NONE_MATCH=etag) if etag else client.get(url)
+    assert response.status_code == 200, "a held ETag was confirmed after a change"
+    if etag:
+        assert response["ETag"] != etag
+    if response.has_header("ETag"):
+        held(client)[url] = response["ETag"]
     return page(response)
 
 
@@ -142,18 +168,45 @@ def later(delta: timedelta):
     return mock.patch("django.utils.timezone.now", return_value=timezone.now() + delta)
 
 
-# 1. Nothing changed: the remembered page -----------------------------------------------------
+# 1. Nothing changed: 304 ------------------------------------------------------------------------
 
 
-def test_second_load_with_nothing_changed_comes_from_the_memo(
-    as_student, assignment, django_assert_num_queries
-):
+def test_same_state_gives_the_same_etag_and_304(as_student, assignment):
     url = module_url(assignment, STUDY)
     first = reload(as_student, url)
-    second = as_student.get(url)
-    assert second.status_code == 200
-    assert STUDY_QUESTIONS[0] in page(second)
-    assert without_csrf(page(second)) == without_csrf(first)
+    assert STUDY_QUESTIONS[0] in first
+    etag = held(as_student)[url]
+    # Once the first visit is recorded, every load shows the same state.
+    assert as_student.get(url)["ETag"] == etag
+    response = revisit(as_student, url)
+    assert response.status_code == 304 and response.content == b""
+
+
+def test_responses_are_private_and_vary_on_htmx(as_student, assignment):
+    url = module_url(assignment, STUDY)
+    remember(as_student, url)
+    for response in (as_student.get(url), revisit(as_student, url)):
+        assert "private" in response["Cache-Control"]
+        assert "no-cache" in response["Cache-Control"]
+        assert "HX-Request" in response["Vary"]
+        assert "Cookie" in response["Vary"]
+
+
+def test_htmx_and_whole_page_requests_have_different_etags(as_student, assignment):
+    url = module_url(assignment, STUDY)
+    remember(as_student, url)
+    fragment = as_student.get(url, HTTP_HX_REQUEST="true")
+    assert fragment.status_code == 200
+    assert fragment["ETag"] != held(as_student)[url]
+    assert as_student.get(url, HTTP_IF_NONE_MATCH=fragment["ETag"]).status_code == 200
+    confirmed = as_student.get(url, HTTP_HX_REQUEST="true", HTTP_IF_NONE_MATCH=fragment["ETag"])
+    assert confirmed.status_code == 304
+
+
+def test_a_page_that_is_not_shown_carries_no_etag(as_student, assignment):
+    response = as_student.get(module_url(assignment, 99))
+    assert response.status_code == 404
+    assert not response.has_header("ETag")
 
 
 # 2-3. The student's own work -----------------------------------------------------------------
@@ -273,7 +326,7 @@ def test_withdrawn_assignment_is_404(as_student, as_teacher, assignment):
     remember(as_student, url)
     as_teacher.post(reverse("coursework:assignment-withdraw", args=[assignment.pk]))
     assert Assignment.objects.get(pk=assignment.pk).withdrawn_at is not None
-    assert as_student.get(url).status_code == 404
+    assert revisit(as_student, url).status_code == 404
 
 
 def test_assignment_moved_to_open_later_is_403(as_student, as_teacher, assignment):
@@ -286,7 +339,7 @@ def test_assignment_moved_to_open_later_is_403(as_student, as_teacher, assignmen
     )
     assert response.status_code == 302
     assert Assignment.objects.get(pk=assignment.pk).opens_at > now
-    response = as_student.get(url)
+    response = revisit(as_student, url)
     assert response.status_code == 403
     assert "Background 1" not in page(response)
 
@@ -302,8 +355,8 @@ def test_assignment_moved_to_open_later_is_403(as_student, as_teacher, assignmen
 def test_access_is_checked_on_every_load_even_when_no_stamp_changed(
     as_student, assignment, student, change, status
 ):
-    """A bulk update sends no signal, so no stamp changes: the access check in the stamps
-    query is what keeps the remembered page from being sent."""
+    """A bulk update sends no signal, so no stamp changes: the access check in the ETag's
+    query is what keeps the held copy from being confirmed."""
     url = module_url(assignment, READING)
     remember(as_student, url)
     now = timezone.now()
@@ -313,7 +366,7 @@ def test_access_is_checked_on_every_load_even_when_no_stamp_changed(
         Assignment.objects.filter(pk=assignment.pk).update(opens_at=now + timedelta(days=1))
     else:
         Enrollment.objects.filter(student=student).update(removed_at=now)
-    response = as_student.get(url)
+    response = revisit(as_student, url)
     assert response.status_code == status
     assert "Background 1" not in page(response)
 
@@ -325,7 +378,7 @@ def test_student_removed_from_the_class_gets_404(as_student, assignment, classro
     url = module_url(assignment, READING)
     remember(as_student, url)
     accounts_services.class_remove_student(classroom=classroom, student=student)
-    assert as_student.get(url).status_code == 404
+    assert revisit(as_student, url).status_code == 404
 
 
 def test_archived_class_makes_the_page_read_only(as_student, as_teacher, assignment, classroom):
@@ -471,7 +524,7 @@ def post_answer_with(browser, assignment, token: str, text: str):
     )
 
 
-def test_token_in_a_remembered_page_is_accepted(strict_browser, assignment, student):
+def test_token_in_a_confirmed_page_is_accepted(strict_browser, assignment, student):
     html = remember(strict_browser, module_url(assignment, STUDY))
     response = post_answer_with(strict_browser, assignment, csrf_of(html), "Token worked.")
     assert response.status_code == 302
@@ -480,8 +533,8 @@ def test_token_in_a_remembered_page_is_accepted(strict_browser, assignment, stud
 
 def test_each_response_carries_its_own_token(strict_browser, assignment):
     url = module_url(assignment, STUDY)
-    first = remember(strict_browser, url)
-    second = reload(strict_browser, url)
+    strict_browser.get(url)  # records the first visit
+    first, second = page(strict_browser.get(url)), page(strict_browser.get(url))
     assert csrf_of(first) != csrf_of(second)
     assert without_csrf(first) == without_csrf(second)
     # The htmx header carries the same token as the forms of that response.
@@ -489,7 +542,7 @@ def test_each_response_carries_its_own_token(strict_browser, assignment):
 
 
 @pytest.mark.parametrize("cookie_first", [True, False], ids=["with-cookie", "without-cookie"])
-def test_second_browser_gets_a_token_for_its_own_cookie(
+def test_second_browser_with_the_first_ones_etag_gets_a_page_for_its_own_cookie(
     strict_browser, assignment, student, cookie_first
 ):
     url = module_url(assignment, STUDY)
@@ -497,9 +550,11 @@ def test_second_browser_gets_a_token_for_its_own_cookie(
 
     other = Client(enforce_csrf_checks=True)
     other.force_login(student)
-    if cookie_first:  # its own CSRF cookie before the remembered page, else set by that page
+    if cookie_first:  # its own CSRF cookie before the page, else set by that page
         other.get(reverse("accounts:home"))
-    other_html = reload(other, url)
+    response = other.get(url, HTTP_IF_NONE_MATCH=held(strict_browser)[url])
+    assert response.status_code == 200
+    other_html = page(response)
     assert other.cookies["csrftoken"].value != strict_browser.cookies["csrftoken"].value
 
     # The first browser's token does not fit the second browser's cookie; its own does.
@@ -513,15 +568,16 @@ def test_second_browser_gets_a_token_for_its_own_cookie(
 # 12. Flash messages --------------------------------------------------------------------------
 
 
-def test_flash_message_shows_once_and_is_not_remembered(as_student, assignment):
+def test_flash_message_shows_once_and_is_never_confirmed_from_a_held_copy(as_student, assignment):
     url = module_url(assignment, STUDY)
     remember(as_student, url)
     response = save_answer(as_student, assignment, "Saved with the button.", htmx=False)
     assert response.status_code == 302 and response.url == url
-    shown = reload(as_student, url)
-    assert "Your answers are saved." in shown
-    assert "Saved with the button.</textarea>" in shown
-    after = remember(as_student, url)  # rendered again, then served from the memo
+    response = revisit(as_student, url)
+    assert response.status_code == 200 and not response.has_header("ETag")
+    assert "Your answers are saved." in page(response)
+    assert "Saved with the button.</textarea>" in page(response)
+    after = remember(as_student, url)  # rendered again, then confirmed
     assert "Your answers are saved." not in after
     assert "Saved with the button.</textarea>" in after
 
@@ -533,7 +589,7 @@ def test_flash_message_shows_once_and_is_not_remembered(as_student, assignment):
     ("who", "status"),
     [("other_student", 404), ("loner", 404), ("teacher", 403), ("admin_user", 403)],
 )
-def test_others_get_the_ordinary_refusal_while_the_page_is_remembered(
+def test_others_sending_the_students_etag_get_the_ordinary_refusal(
     request, as_student, assignment, who, status
 ):
     url = module_url(assignment, STUDY)
@@ -541,17 +597,18 @@ def test_others_get_the_ordinary_refusal_while_the_page_is_remembered(
     assert "Amara&#x27;s private answer." in remember(as_student, url)
     browser = Client()
     browser.force_login(request.getfixturevalue(who))
-    response = browser.get(url)
+    response = browser.get(url, HTTP_IF_NONE_MATCH=held(as_student)[url])
     assert response.status_code == status
     assert "private answer" not in page(response)
 
 
-def test_classmate_gets_their_own_page_not_the_remembered_one(as_student, assignment, classmate):
+def test_classmate_sending_the_students_etag_gets_their_own_page(as_student, assignment, classmate):
     url = module_url(assignment, STUDY)
     save_answer(as_student, assignment, "Amara's private answer.")
     remember(as_student, url)
     browser = Client()
     browser.force_login(classmate)
+    held(browser)[url] = held(as_student)[url]
     html = reload(browser, url)
     assert '<span class="who">Bruno Silva</span>' in html
     assert "private answer" not in html
@@ -567,15 +624,17 @@ def test_in_an_archived_class_without_any_work_others_still_get_their_own_answer
     assert '<span class="who">Amara Okafor</span>' in remember(as_student, url)
     assert not WorkStamp.objects.exists()
 
+    etag = held(as_student)[url]
     browser = Client()
     browser.force_login(classmate)
+    held(browser)[url] = etag
     html = reload(browser, url)
     assert '<span class="who">Bruno Silva</span>' in html
     assert "Amara" not in html
     browser.force_login(other_student)
-    assert browser.get(url).status_code == 404
+    assert browser.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 404
     browser.force_login(teacher)
-    assert browser.get(url).status_code == 403
+    assert browser.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 403
 
 
 # 15. Deleting a class with work in it --------------------------------------------------------
@@ -603,7 +662,7 @@ def test_deleting_a_class_with_student_work_succeeds(
     assert not WorkStamp.objects.exists()
     assert not Answer.objects.exists() and not Post.objects.exists()
     assert not Submission.objects.exists() and not Grade.objects.exists()
-    assert as_student.get(url).status_code == 404
+    assert revisit(as_student, url).status_code == 404
 
 
 # Two ways a page could go stale that an early version missed ------------------------------
@@ -619,8 +678,8 @@ def precondition():
 
 
 def test_change_committed_while_a_page_renders_is_not_hidden(as_student, assignment, classmate):
-    """Another request's change landing between reading the page's content and reading its
-    stamps must not leave the older content remembered under the newer stamps."""
+    """Another request's change landing between reading the page's stamps and its content
+    must not leave the older content confirmed under the newer ETag."""
     url = module_url(assignment, DISCUSS)
     build = views._player_context
 

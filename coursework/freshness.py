@@ -1,0 +1,230 @@
+"""Conditional GET for the pages a class loads most: ETags built from the stamps.
+
+A browser that sends back the ETag of the copy it holds gets 304 Not Modified while nothing
+that page shows has changed (coursework.stamps says what changes which stamp). Each ETag is
+read with one small query that starts from coursework.access (or accounts.access), so access
+is checked on every request: the function returns None when the person may not see the
+page, and the view then answers 403 or 404 as always. None also when flash messages are
+waiting, since they show once.
+
+| page              | the ETag covers, beside who asks, their CSRF cookie, htmx and the query |
+|-------------------|-------------------------------------------------------------------------|
+| module page       | assignment and work stamps, class archived, overdue, whether reopening  |
+|                   | records activity again, how many of the student's own posts are editable|
+| student home      | per class: its stamp, archived, its assignments' stamps, open and        |
+|                   | overdue counts, the student's work stamps                               |
+| progress dashboard| assignment stamp, every work stamp, overdue, a 5-minute time bucket     |
+| gradebook         | class stamp, its assignments' and work stamps, overdue count            |
+
+The dashboard's students turn stuck after days without work; that is checked to within
+DASHBOARD_BUCKET rather than exactly, which would take a look at every student's progress.
+"""
+
+import hashlib
+from datetime import timedelta
+from functools import wraps
+
+from django.contrib import messages
+from django.db.models import BigIntegerField, Count, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
+from django.middleware.csrf import get_token
+from django.utils import timezone
+from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.views.decorators.http import condition
+
+from accounts.access import classrooms_visible_to
+
+from .access import assignments_for_student, assignments_for_teacher
+from .models import Assignment, Post, Progress, WorkStamp
+from .services import ACTIVITY_RESOLUTION, POST_EDIT_WINDOW
+
+DASHBOARD_BUCKET = timedelta(minutes=5)
+
+
+def conditional_page(etag_func):
+    """Django's `condition` with `etag_func`, plus the headers such a page needs: kept
+    private to the browser and checked again on every use, htmx fragments apart from pages.
+
+    A view whose GET writes sets `response["ETag"]` itself from the stamps read after its
+    writes (condition keeps it), or sets `response.withhold_etag` to send none. Only a 200
+    carries an ETag."""
+
+    def decorator(view):
+        @wraps(view)
+        def view_marking_etag(request, *args, **kwargs):
+            response = view(request, *args, **kwargs)
+            if response.status_code != 200:
+                response.withhold_etag = True
+            return response
+
+        conditional_view = condition(etag_func=etag_func)(view_marking_etag)
+
+        @wraps(view)
+        def page(request, *args, **kwargs):
+            response = conditional_view(request, *args, **kwargs)
+            if getattr(response, "withhold_etag", False) and response.has_header("ETag"):
+                del response["ETag"]
+            patch_vary_headers(response, ["HX-Request"])
+            patch_cache_control(response, private=True, no_cache=True)
+            return response
+
+        return page
+
+    return decorator
+
+
+def _may_tag(request) -> bool:
+    return request.user.is_authenticated and not len(messages.get_messages(request))
+
+
+def _etag(request, kind: str, *parts) -> str:
+    """A strong ETag of the page kind, its arguments and state, and who asks how."""
+    user = request.user
+    # Every such page carries a CSRF token made from the browser's cookie: a browser without
+    # one yet gets it now, so its next request can be confirmed.
+    get_token(request)
+    asking = (
+        user.pk,
+        user.display_name,
+        user.role,
+        user.is_staff,
+        request.META["CSRF_COOKIE"],
+        request.META.get("HTTP_HX_REQUEST") == "true",
+        request.META.get("QUERY_STRING", ""),
+    )
+    digest = hashlib.blake2b(repr((kind, asking, parts)).encode(), digest_size=16)
+    return f'"{digest.hexdigest()}"'
+
+
+def _count(queryset, group: str):
+    counted = queryset.order_by().values(group).annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted), 0)
+
+
+def _stamp_sum(queryset, group: str):
+    """The sum of the rows' stamps: any one stamp changing changes it."""
+    summed = queryset.order_by().values(group).annotate(s=Sum("stamp")).values("s")
+    return Coalesce(Subquery(summed, output_field=BigIntegerField()), 0)
+
+
+def module_page_etag(request, pk: int, position: int) -> str | None:
+    """The ETag of a student's module page, or None (no access, not open, messages)."""
+    if not _may_tag(request):
+        return None
+    student, now = request.user, timezone.now()
+    here = {"assignment": OuterRef("pk"), "module__lesson": OuterRef("lesson")}
+    row = (
+        assignments_for_student(student)
+        .open_now()
+        .filter(pk=pk)
+        .annotate(
+            work=Subquery(
+                WorkStamp.objects.filter(assignment=OuterRef("pk"), student=student).values(
+                    "stamp"
+                )[:1]
+            ),
+            activity=Subquery(
+                Progress.objects.filter(student=student, module__position=position, **here).values(
+                    "last_activity_at"
+                )[:1]
+            ),
+            editable=_count(
+                Post.objects.filter(
+                    author=student,
+                    parent__isnull=True,
+                    module__position=position,
+                    created_at__gt=now - POST_EDIT_WINDOW,
+                    **here,
+                ),
+                "assignment",
+            ),
+        )
+        .values_list("stamp", "work", "classroom__archived", "due_at", "activity", "editable")
+        .first()
+    )
+    if row is None:
+        return None
+    stamp, work, archived, due_at, activity, editable = row
+    overdue = due_at is not None and due_at < now
+    # Once the resolution has passed, opening the module records activity again.
+    recent = activity is not None and now - activity < ACTIVITY_RESOLUTION
+    return _etag(request, "module", pk, position, stamp, work, archived, overdue, recent, editable)
+
+
+def student_home_etag(request) -> str | None:
+    """The ETag of a student's home; None for teachers and staff, whose home is rendered."""
+    if not _may_tag(request) or request.user.is_teacher or request.user.is_staff:
+        return None
+    student, now = request.user, timezone.now()
+    assigned = assignments_for_student(student).filter(classroom=OuterRef("pk"))
+    work = WorkStamp.objects.filter(
+        student=student,
+        assignment__classroom=OuterRef("pk"),
+        assignment__withdrawn_at__isnull=True,
+    )
+    rows = (
+        classrooms_visible_to(student)
+        .annotate(
+            assigned=_count(assigned, "classroom"),
+            assigned_stamps=_stamp_sum(assigned, "classroom"),
+            opened=_count(
+                assigned.filter(Q(opens_at__isnull=True) | Q(opens_at__lte=now)), "classroom"
+            ),
+            overdue=_count(assigned.filter(due_at__lt=now), "classroom"),
+            work=_stamp_sum(work, "assignment__classroom"),
+        )
+        .order_by("pk")
+        .values_list(
+            "pk", "stamp", "archived", "assigned", "assigned_stamps", "opened", "overdue", "work"
+        )
+    )
+    return _etag(request, "home", tuple(rows))
+
+
+def dashboard_etag(request, pk: int) -> str | None:
+    """The ETag of an assignment's progress dashboard for one of its class's teachers."""
+    if not _may_tag(request):
+        return None
+    now = timezone.now()
+    work = WorkStamp.objects.filter(assignment=OuterRef("pk"))
+    row = (
+        assignments_for_teacher(request.user)
+        .filter(pk=pk)
+        .annotate(work_count=_count(work, "assignment"), work=_stamp_sum(work, "assignment"))
+        .values_list("stamp", "due_at", "work_count", "work")
+        .first()
+    )
+    if row is None:
+        return None
+    stamp, due_at, work_count, work_sum = row
+    overdue = due_at is not None and due_at < now
+    bucket = int(now.timestamp() // DASHBOARD_BUCKET.total_seconds())
+    return _etag(request, "dashboard", pk, stamp, work_count, work_sum, overdue, bucket)
+
+
+def gradebook_etag(request, pk: int) -> str | None:
+    """The ETag of a class's gradebook for one of its teachers."""
+    user = request.user
+    if not _may_tag(request) or not (user.is_teacher or user.is_staff):
+        return None
+    now = timezone.now()
+    assigned = Assignment.objects.active().filter(classroom=OuterRef("pk"))
+    work = WorkStamp.objects.filter(
+        assignment__classroom=OuterRef("pk"), assignment__withdrawn_at__isnull=True
+    )
+    row = (
+        classrooms_visible_to(user)
+        .filter(pk=pk)
+        .annotate(
+            assigned=_count(assigned, "classroom"),
+            assigned_stamps=_stamp_sum(assigned, "classroom"),
+            overdue=_count(assigned.filter(due_at__lt=now), "classroom"),
+            work_count=_count(work, "assignment__classroom"),
+            work=_stamp_sum(work, "assignment__classroom"),
+        )
+        .values_list("stamp", "assigned", "assigned_stamps", "overdue", "work_count", "work")
+        .first()
+    )
+    if row is None:
+        return None
+    return _etag(request, "gradebook", pk, *row)
