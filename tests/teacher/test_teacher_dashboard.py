@@ -13,6 +13,7 @@ from django.utils import timezone
 from coursework import services
 from coursework.models import Progress
 from lessons.models import Criterion, Question
+from tests.conftest import enroll, make_user
 from tests.teacher.conftest import grade, hand_in, make_overdue, page
 
 
@@ -208,3 +209,31 @@ def test_dashboard_csv_exports_the_progress_table(as_teacher, assignment, studen
     assert amara[6].startswith(timezone.localdate().isoformat())
     assert amara[7:] == ["yes", ""]
     assert bruno == ["Bruno Silva", "classmate"] + ["Not started"] * 3 + ["0", "", "yes", ""]
+
+
+def test_dashboard_tables_escape_a_students_name(as_teacher, classroom, assignment, student):
+    person = make_user("sly", first_name='<img src=x onerror="alert(1)">', last_name="Q")
+    enroll(classroom, person)
+    open_first(assignment, person)
+    html = page(as_teacher.get(url(assignment)))
+    assert "<img src=x" not in html
+    escaped = "&lt;img src=x onerror=&quot;alert(1)&quot;&gt; Q"
+    assert html.count(escaped) == 2  # the progress table and the skills table
+    assert f'<a href="/assignments/{assignment.pk}/students/{person.pk}/">{escaped}</a>' in html
+
+
+def test_a_filter_nobody_matches_says_so_in_one_row(as_teacher, assignment, student):
+    html = page(as_teacher.get(url(assignment, show="late")))
+    assert '<tr><td colspan="6">No students match this filter.</td></tr>' in html
+    assert "Showing 0 of 1 students (late)" in html
+
+
+def test_dashboard_times_are_shown_in_the_current_time_zone(
+    as_teacher, assignment, student, settings
+):
+    settings.TIME_ZONE = "America/New_York"
+    progress = open_first(assignment, student)
+    moment = timezone.datetime(2026, 1, 5, 3, 7, tzinfo=timezone.UTC)  # 4 Jan 22:07 in New York
+    Progress.objects.filter(pk=progress.pk).update(last_activity_at=moment)
+    html = page(as_teacher.get(url(assignment)))
+    assert '<span class="when">4 Jan 22:07</span>' in html

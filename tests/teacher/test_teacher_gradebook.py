@@ -155,3 +155,10 @@ def test_dashboard_csv_defuses_formula_names_too(as_teacher, classroom, assignme
     response = as_teacher.get(reverse("coursework:dashboard-csv", args=[assignment.pk]))
     rows = list(csv.reader(io.StringIO(response.content.decode().removeprefix("\ufeff"))))
     assert rows[1][:2] == ["'@SUM(1) Y", "'@evil"]
+
+
+def test_gradebook_escapes_a_students_name(as_teacher, classroom, assignment):
+    enroll(classroom, make_user("sly", first_name="<script>alert(1)</script>", last_name="Q"))
+    html = page(as_teacher.get(reverse("coursework:gradebook", args=[classroom.pk])))
+    assert "<script>alert(1)" not in html
+    assert '<th scope="row">&lt;script&gt;alert(1)&lt;/script&gt; Q</th>' in html
