@@ -11,16 +11,11 @@ from django.urls import reverse_lazy
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from coursework.forms import AssignForm
-from coursework.freshness import conditional_page, student_home_etag
-from coursework.selectors import class_assignments, student_lesson_rows
-
 from . import services
 from .access import (
     classroom_for_teacher,
     classrooms_visible_to,
     user_for_viewer,
-    with_student_counts,
 )
 from .forms import ClassNameForm, CoTeacherForm, JoinForm, RosterForm
 from .models import Enrollment, RosterImport
@@ -75,25 +70,6 @@ def _first_error(error: ValidationError) -> str:
     return error.messages[0]
 
 
-@require_GET
-@login_required
-@conditional_page(student_home_etag)
-def home(request):
-    classrooms = with_student_counts(classrooms_visible_to(request.user))
-    if request.user.is_teacher or request.user.is_staff:
-        ctx = {
-            "classrooms": classrooms.filter(archived=False),
-            "archived": classrooms.filter(archived=True),
-        }
-        return render(request, "accounts/home_teacher.html", ctx)
-    ctx = {
-        "classrooms": classrooms.prefetch_related("teachers"),
-        "join_form": JoinForm(),
-        "lesson_rows": student_lesson_rows(request.user),
-    }
-    return render(request, "accounts/home_student.html", ctx)
-
-
 @require_http_methods(["GET", "POST"])
 @login_required
 def class_create(request):
@@ -135,8 +111,6 @@ def class_page(request, classroom, *, status: int = 200, **extra):
         "rename_form": ClassNameForm(initial={"name": classroom.name}),
         "coteacher_form": CoTeacherForm(),
         "roster_form": RosterForm(),
-        "assign_form": AssignForm(),
-        "assignments": class_assignments(classroom),
         "roster_import": roster_import_to_show(classroom),
         **extra,
     }
@@ -275,7 +249,7 @@ def class_join(request):
             form.add_error("code", _first_error(error))
         else:
             messages.success(request, f"You joined {classroom.name}.")
-            return redirect("accounts:home")
+            return redirect("coursework:home")
     status = 400 if form.errors else 200
     return render(request, "accounts/class_join.html", {"form": form}, status=status)
 

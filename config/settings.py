@@ -194,7 +194,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "accounts:home"
+LOGIN_REDIRECT_URL = "coursework:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 # Failed logins: this many for one username from one address locks that pair out.

@@ -6,6 +6,7 @@ app_name = "coursework"
 
 # The student's pages first: they are requested most, and patterns are tried in order.
 urlpatterns = [
+    path("", views.home, name="home"),
     path("work/<int:pk>/", views.player_resume, name="player"),
     path("work/<int:pk>/<int:position>/", views.player_module, name="player-module"),
     path("work/<int:pk>/<int:position>/answers/", views.answers_save, name="answers-save"),

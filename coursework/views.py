@@ -8,7 +8,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts.access import classroom_for_teacher
+from accounts.access import classroom_for_teacher, classrooms_visible_to, with_student_counts
+from accounts.forms import JoinForm
 from accounts.views import class_page
 from lessons.models import Module
 from lessons.views import module_content
@@ -23,10 +24,10 @@ from .access import (
     student_for_teacher,
 )
 from .forms import AssignForm, AssignmentDatesForm, DraftForm, PostForm
-from .freshness import conditional_page, module_page_etag
+from .freshness import conditional_page, module_page_etag, student_home_etag
 from .grades import Grade
 from .models import Answer, Post, Submission
-from .selectors import module_states
+from .selectors import module_states, student_lesson_rows
 
 
 def _errors_into(form, error: ValidationError) -> None:
@@ -37,6 +38,26 @@ def _errors_into(form, error: ValidationError) -> None:
     else:
         for message in error.messages:
             form.add_error(None, message)
+
+
+@require_GET
+@login_required
+@conditional_page(student_home_etag)
+def home(request):
+    """What to do next: a teacher's classes, or a student's lessons and classes."""
+    classrooms = with_student_counts(classrooms_visible_to(request.user))
+    if request.user.is_teacher or request.user.is_staff:
+        ctx = {
+            "classrooms": classrooms.filter(archived=False),
+            "archived": classrooms.filter(archived=True),
+        }
+        return render(request, "coursework/home_teacher.html", ctx)
+    ctx = {
+        "classrooms": classrooms.prefetch_related("teachers"),
+        "join_form": JoinForm(),
+        "lesson_rows": student_lesson_rows(request.user),
+    }
+    return render(request, "coursework/home_student.html", ctx)
 
 
 @require_POST

@@ -103,7 +103,7 @@ def test_login_page_names_its_fields_and_button(client, db):
 def test_teacher_logs_in_and_lands_on_their_home(client, teacher):
     response = attempt(client, "teacher", PASSWORD)
     assert response.status_code == 302
-    assert response.url == reverse("accounts:home")
+    assert response.url == reverse("coursework:home")
     assert client.session[SESSION_KEY] == str(teacher.pk)
 
 
@@ -330,7 +330,7 @@ def test_logout_is_a_post_and_ends_the_session(client, student):
 
 def test_every_page_shows_a_log_out_button(client, student):
     client.force_login(student)
-    assert ">Log out</button>" in client.get(reverse("accounts:home")).content.decode()
+    assert ">Log out</button>" in client.get(reverse("coursework:home")).content.decode()
 
 
 def test_password_change(client, student):
@@ -366,7 +366,7 @@ def test_password_change_with_wrong_old_password_changes_nothing(client, student
 
 
 @pytest.mark.parametrize(
-    "name", ["accounts:home", "accounts:password-change", "accounts:class-join"]
+    "name", ["coursework:home", "accounts:password-change", "accounts:class-join"]
 )
 def test_anonymous_visitor_is_sent_to_log_in(client, db, name):
     response = client.get(reverse(name))

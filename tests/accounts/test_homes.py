@@ -1,6 +1,8 @@
 """Each role's home page, and fixed query counts however big a class is."""
 
+import ast
 from datetime import timedelta
+from pathlib import Path
 from unittest import mock
 
 import pytest
@@ -16,7 +18,7 @@ from coursework import services as coursework_services
 from tests.conftest import enroll, make_user, not_modified_queries
 from tests.lessons.conftest import document, draft_lesson, published_lesson  # noqa: F401
 
-HOME = reverse("accounts:home")
+HOME = reverse("coursework:home")
 
 
 def test_teacher_home_lists_classes_with_counts_and_codes(
@@ -82,7 +84,7 @@ def test_teacher_pages_use_the_same_queries_for_5_and_50_students(client, teache
 
     def url(room):
         return (
-            reverse("accounts:home")
+            reverse("coursework:home")
             if url_name == "home"
             else reverse("accounts:class-detail", args=[room.pk])
         )
@@ -237,3 +239,13 @@ def test_teacher_home_is_rendered_every_time(client, teacher, classroom):
     response = client.get(HOME)
     assert not response.has_header("ETag")
     assert "private" in response["Cache-Control"]
+
+
+def test_the_accounts_views_import_nothing_from_coursework():
+    tree = ast.parse((Path(__file__).parents[2] / "accounts" / "views.py").read_text())
+    imported = [
+        node.module or ""
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom)
+    ] + [alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names]
+    assert not [name for name in imported if name.split(".")[0] == "coursework"]

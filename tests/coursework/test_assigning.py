@@ -169,7 +169,7 @@ def test_withdrawing_keeps_the_students_work(client, teacher, student, lesson, a
     assert '<th scope="row">The Bridge</th>' not in page(response)
 
     client.force_login(student)
-    assert "The Bridge" not in page(client.get(reverse("accounts:home")))
+    assert "The Bridge" not in page(client.get(reverse("coursework:home")))
     assert client.get(reverse("coursework:player", args=[assignment.pk])).status_code == 404
 
 

@@ -551,7 +551,7 @@ def test_second_browser_with_the_first_ones_etag_gets_a_page_for_its_own_cookie(
     other = Client(enforce_csrf_checks=True)
     other.force_login(student)
     if cookie_first:  # its own CSRF cookie before the page, else set by that page
-        other.get(reverse("accounts:home"))
+        other.get(reverse("coursework:home"))
     response = other.get(url, HTTP_IF_NONE_MATCH=held(strict_browser)[url])
     assert response.status_code == 200
     other_html = page(response)

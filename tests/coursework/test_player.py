@@ -62,7 +62,7 @@ def test_first_module_has_no_previous_and_last_leads_back_home(as_student, assig
     assert ">Previous</a>" not in first
     last = page(as_student.get(module_url(assignment, WRITE)))
     assert ">Next</a>" not in last
-    assert f'href="{reverse("accounts:home")}">Back to your lessons</a>' in last
+    assert f'href="{reverse("coursework:home")}">Back to your lessons</a>' in last
 
 
 def test_unknown_module_position_is_404(as_student, assignment):

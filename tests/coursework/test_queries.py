@@ -128,10 +128,10 @@ def test_student_home_queries_do_not_grow_with_class_or_lesson_size(
         for classroom, students, working in ((small, small_students, 4), (big, big_students, 40)):
             assignment = setup_assignment(lesson, classroom, students, teacher, working)
             counts[(lesson.modules.count(), classroom.name)] = count_queries(
-                client, students[0], reverse("accounts:home")
+                client, students[0], reverse("coursework:home")
             )
             services.assignment_withdraw(assignment=assignment)
     for lesson in (short, long, make_lesson(document, "background", SHORT_LESSON)):
         setup_assignment(lesson, small, small_students, teacher, 4)
-    counts["three lessons"] = count_queries(client, small_students[0], reverse("accounts:home"))
+    counts["three lessons"] = count_queries(client, small_students[0], reverse("coursework:home"))
     assert len(set(counts.values())) == 1, counts

@@ -10,7 +10,7 @@ from coursework import services
 from coursework.models import Assignment, Progress
 from tests.coursework.conftest import READING, build_lesson, module_url, page
 
-HOME = reverse("accounts:home")
+HOME = reverse("coursework:home")
 
 
 @pytest.fixture

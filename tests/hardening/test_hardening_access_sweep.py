@@ -64,7 +64,7 @@ POST = "POST"
 
 EXPECTED: dict[str, dict[str, dict]] = {
     # accounts
-    "accounts:home": {GET: SIGNED_IN},
+    "coursework:home": {GET: SIGNED_IN},
     # Logging in while logged in goes home; an empty form is re-shown.
     "accounts:login": {GET: EVERYONE, POST: row(OK, OK, OK, OK, OK, OK)},
     # Logging out ends the session and goes to the login page.
@@ -444,7 +444,7 @@ def test_the_sweep_rolls_back_what_posts_change(cast):
     assert send(cast, "teacher", POST, url).status_code == 302
     assert Classroom.objects.get(pk=cast.classroom.pk).archived is False
     assert send(cast, "teacher", POST, reverse("accounts:logout")).status_code == 302
-    assert send(cast, "teacher", GET, reverse("accounts:home")).status_code == 200
+    assert send(cast, "teacher", GET, reverse("coursework:home")).status_code == 200
     assert LogEntry.objects.count() == 0
 
 
@@ -452,7 +452,7 @@ def test_the_sweep_finds_a_view_missing_from_the_table(settings):
     """A view nobody put in the table is reported, not silently passed."""
     assert expected_for("coursework:a-new-view") is None
     assert expected_for("admin:accounts_user_export") is not None
-    assert declared_methods(resolve(reverse("accounts:home")).func) == {GET}
+    assert declared_methods(resolve(reverse("coursework:home")).func) == {GET}
     assert declared_methods(resolve("/classes/1/rename/").func) == {POST}
     assert declared_methods(resolve(reverse("accounts:class-join")).func) == {GET, POST}
     assert declared_methods(resolve(reverse("accounts:logout")).func) == {POST}

@@ -182,7 +182,7 @@ def test_logging_out_ends_the_session_on_the_server(production_cookies, student)
     # The old cookie, replayed, is anonymous.
     replay = Client()
     replay.cookies["sessionid"] = key
-    assert replay.get(reverse("accounts:home"))["Location"].startswith(reverse("accounts:login"))
+    assert replay.get(reverse("coursework:home"))["Location"].startswith(reverse("accounts:login"))
 
 
 def test_a_locked_out_login_gives_no_session(production_cookies, student):

@@ -121,8 +121,8 @@ def test_class_name(teacher, student):
             Enrollment.objects.create(classroom=classroom, student=student)
             for page_client, url in [
                 (client, classroom.get_absolute_url()),
-                (client, reverse("accounts:home")),
-                (student_client, reverse("accounts:home")),
+                (client, reverse("coursework:home")),
+                (student_client, reverse("coursework:home")),
                 (client, reverse("accounts:user-detail", args=[student.pk])),
             ]:
                 assert_inert(html(page_client.get(url)), payload, payload.strip())

@@ -283,7 +283,7 @@ class Command(BaseCommand):
         module_paths = [
             reverse("coursework:player-module", args=[assignment.pk, m.position]) for m in modules
         ]
-        home = reverse("accounts:home")
+        home = reverse("coursework:home")
         save = reverse("coursework:draft-save", args=[assignment.pk, writing.position])
         dashboard = reverse("coursework:dashboard", args=[assignment.pk])
         gradebook = reverse("coursework:gradebook", args=[assignment.classroom_id])
