@@ -3,8 +3,9 @@ database and one Redis cache, as a deployment behind a load balancer would run t
 
     .venv/bin/python scripts/multiprocess_check.py    # or: make multiprocess
 
-Checks that a session made through one works on the other, that a draft saved through one
-is read back through the other, and that the failed-login throttle counts failures made
+Checks that a session made through one works on the other, that an ETag either gives out
+is confirmed by the other and goes stale on both once a draft is saved through one (the
+other sends the new draft), and that the failed-login throttle counts failures made
 through both in the database (five failures split across the ports lock the username and
 address out, on the site's login and the admin's alike).
 Exits non-zero when a check fails.
@@ -106,13 +107,18 @@ def main() -> int:
             f"the session from :{a} is logged in on :{b} (got {home.status})",
         )
 
-        # A draft saved through A is read through B, though B's workers already hold the
-        # page as it was rendered before the save.
+        # Both instances read the same stamps: an ETag one gives out, the other confirms
+        # with 304. A draft saved through A makes the ETag B gave out stale at once: B sends
+        # the page again with the new draft, under a new ETag that A confirms in turn.
         writing = f"/work/{setup['assignment']}/{setup['write']}/"
-        for _ in range(4):
-            request(b, "GET", writing, cookies=cookies)
-        page = request(a, "GET", writing, cookies=cookies)
+        page = request(b, "GET", writing, cookies=cookies)
         cookies.update(page.cookies)
+        etag = page.headers.get("etag", "")
+        confirmed = request(a, "GET", writing, cookies=cookies, headers={"If-None-Match": etag})
+        check(
+            bool(etag) and confirmed.status == 304,
+            f"the writing page's ETag from :{b} is confirmed by :{a} (got {confirmed.status})",
+        )
         _, revision = draft_on_page(page.text)
         text = "Saved through one process, read through the other."
         saved = request(
@@ -124,11 +130,21 @@ def main() -> int:
             form={"text": text, "revision": revision},
         )
         check(saved.status == 200, f"autosave through :{a} (got {saved.status})")
-        seen = {draft_on_page(request(b, "GET", writing, cookies=cookies).text) for _ in range(4)}
+        after = [
+            request(b, "GET", writing, cookies=cookies, headers={"If-None-Match": etag})
+            for _ in range(4)
+        ]
         check(
-            seen == {(text, revision + 1)},
-            f"the draft saved through :{a} shows through :{b} at revision {revision + 1}"
-            f" in each of 4 requests (saw {len(seen)} version(s))",
+            all(r.status == 200 for r in after)
+            and {draft_on_page(r.text) for r in after} == {(text, revision + 1)},
+            f"with the old ETag, :{b} sends the draft saved through :{a} at revision"
+            f" {revision + 1} in each of 4 requests (got {[r.status for r in after]})",
+        )
+        new_etag = after[-1].headers.get("etag", "")
+        again = request(a, "GET", writing, cookies=cookies, headers={"If-None-Match": new_etag})
+        check(
+            new_etag != etag and again.status == 304,
+            f"the new ETag from :{b} is confirmed by :{a} (got {again.status})",
         )
 
         # Five failures split across the two ports lock the pair out; the fifth is told so.
