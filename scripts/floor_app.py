@@ -1,4 +1,4 @@
-"""The floor for scripts/bench_http.py: a one-view Django app (settings, URLs and WSGI
+"""The floor for scripts/bench_class.py: a one-view Django app (settings, URLs and WSGI
 application in this one module), served by gunicorn exactly like the real app."""
 
 from django.core.wsgi import get_wsgi_application
