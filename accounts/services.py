@@ -11,8 +11,6 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from coursework.stamps import bump_class
-
 from .models import (
     JOIN_CODE_ALPHABET,
     Classroom,
@@ -23,6 +21,7 @@ from .models import (
     normalize_join_code,
 )
 from .roster import RosterCheck, roster_decode, roster_parse
+from .signals import roster_changed
 
 WRONG_CODE = "No class has that code. Check it with your teacher and try again."
 
@@ -375,5 +374,5 @@ def _roster_enroll(job: RosterImport, rows: list[dict], hashes: dict[int, str]) 
             if pk not in enrolled
         ]
     )
-    # Bulk writes send no signals; the class's pages list the roster.
-    bump_class(job.classroom_id)
+    # Bulk writes send no model signals; the class's pages list the roster.
+    roster_changed.send(sender=Classroom, classroom_id=job.classroom_id)

@@ -6,6 +6,10 @@ class CourseworkConfig(AppConfig):
     verbose_name = "Coursework"
 
     def ready(self):
-        from . import stamps
+        from accounts import data_export as people
+
+        from . import data_export, stamps
 
         stamps.connect()
+        people.records_part("coursework", data_export.coursework_records)
+        people.deletion_part("coursework", data_export.coursework_deletion_counts)

@@ -22,6 +22,7 @@ from django.db.models import Q
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 
 from accounts.models import Classroom, Enrollment
+from accounts.signals import roster_changed
 
 from .grades import CriterionScore, Grade
 from .models import (
@@ -98,6 +99,10 @@ def _enrollment_changed(sender, instance, **kwargs):
     bump_class(instance.classroom_id)
 
 
+def _roster_changed(sender, classroom_id, **kwargs):
+    bump_class(classroom_id)
+
+
 def _teachers_changed(sender, instance, action, reverse, pk_set, **kwargs):
     if not action.startswith("post_"):
         return
@@ -137,6 +142,7 @@ def connect() -> None:
     _receive(_post_changed, Post)
     _receive(_classroom_changed, Classroom)
     _receive(_enrollment_changed, Enrollment)
+    roster_changed.connect(_roster_changed, dispatch_uid="stamp-roster")
     # Before a person is deleted, while their classes can still be found.
     _receive(_person_changed, get_user_model(), deletes=pre_delete)
     m2m_changed.connect(

@@ -14,6 +14,7 @@ from django_tasks_db.models import DBTaskResult
 
 from accounts import services
 from accounts.models import Classroom, Enrollment, RosterImport, User
+from coursework import stamps
 from tests.accounts.test_roster import HEADER, upload
 from tests.conftest import make_user
 
@@ -161,7 +162,7 @@ def test_a_job_that_breaks_saves_nothing_and_says_so(client, teacher, classroom,
     def broken(*args, **kwargs):
         raise RuntimeError("the database went away")
 
-    monkeypatch.setattr(services, "bump_class", broken)
+    monkeypatch.setattr(stamps, "bump_class", broken)
     client.force_login(teacher)
     html = upload(client, classroom, roster(3)).content.decode()
     assert "The import stopped before it finished. Nothing was saved" in html
