@@ -1,5 +1,3 @@
-from datetime import timedelta
-
 from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
 from django.contrib import messages
@@ -8,7 +6,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
-from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from . import services
@@ -19,9 +16,8 @@ from .access import (
 )
 from .forms import ClassNameForm, CoTeacherForm, JoinForm, RosterForm
 from .models import Enrollment, RosterImport
+from .pages import class_page
 from .roster import RosterError
-
-ROSTER_IMPORT_SHOWN = timedelta(days=1)
 
 
 class LoginView(auth_views.LoginView):
@@ -82,39 +78,6 @@ def class_create(request):
         )
         return redirect(classroom)
     return render(request, "accounts/class_create.html", {"form": form})
-
-
-def roster_import_to_show(classroom) -> RosterImport | None:
-    """The class's latest roster import while it runs, and for a day after it ends."""
-    job = classroom.roster_imports.defer("rows").first()
-    if job is not None and (
-        job.is_active
-        or not job.finished_at
-        or job.finished_at > timezone.now() - ROSTER_IMPORT_SHOWN
-    ):
-        return job
-    return None
-
-
-def class_page(request, classroom, *, status: int = 200, **extra):
-    """The class page, with any bound form or roster outcome passed in `extra`."""
-    enrollments = (
-        Enrollment.objects.active()
-        .filter(classroom=classroom)
-        .select_related("student")
-        .order_by("student__last_name", "student__first_name", "student__username")
-    )
-    ctx = {
-        "classroom": classroom,
-        "teachers": classroom.teachers.order_by("last_name", "first_name"),
-        "enrollments": enrollments,
-        "rename_form": ClassNameForm(initial={"name": classroom.name}),
-        "coteacher_form": CoTeacherForm(),
-        "roster_form": RosterForm(),
-        "roster_import": roster_import_to_show(classroom),
-        **extra,
-    }
-    return render(request, "accounts/class_detail.html", ctx, status=status)
 
 
 @require_GET

@@ -10,9 +10,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.access import classroom_for_teacher, classrooms_visible_to, with_student_counts
 from accounts.forms import JoinForm
-from accounts.views import class_page
+from accounts.pages import class_page
 from lessons.models import Module
-from lessons.views import module_content
+from lessons.selectors import module_content
 
 from . import services
 from .access import (

@@ -1,15 +1,14 @@
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Prefetch
+from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
 from .access import document_for_reader, lesson_for_reader, lessons_visible_to, require_teacher
-from .models import Excerpt, Module, Question, SourcedFact
+from .models import Excerpt, SourcedFact
 from .passages import paragraphs_with_mark
+from .selectors import module_content
 from .services import lesson_publish_problems
-
-LIGHT_DOCUMENT = ("document__raw_text", "document__cleaned_text", "document__report")
 
 
 @require_GET
@@ -40,23 +39,6 @@ def lesson_detail(request, pk: int):
         "problems": lesson_publish_problems(lesson=lesson) if lesson.is_editable else [],
     }
     return render(request, "lessons/lesson_detail.html", ctx)
-
-
-def module_content(module: Module) -> Module:
-    """The module with its excerpts, questions and facts loaded in a fixed number of queries."""
-    excerpts = Excerpt.objects.select_related("document").defer(*LIGHT_DOCUMENT)
-    facts = SourcedFact.objects.select_related("document").defer(*LIGHT_DOCUMENT)
-    return (
-        Module.objects.filter(pk=module.pk)
-        .select_related("rubric")
-        .prefetch_related(
-            Prefetch("excerpts", queryset=excerpts),
-            Prefetch("questions", queryset=Question.objects.select_related("excerpt")),
-            Prefetch("facts", queryset=facts.order_by("kind", "year", "month", "position")),
-            "rubric__criteria__levels",
-        )
-        .get()
-    )
 
 
 @require_GET
