@@ -41,13 +41,14 @@ from .services import ACTIVITY_RESOLUTION, POST_EDIT_WINDOW
 DASHBOARD_BUCKET = timedelta(minutes=5)
 
 
-def conditional_page(etag_func):
+def conditional_page(etag_func, *, tagged_by_view: bool = False):
     """Django's `condition` with `etag_func`, plus the headers such a page needs: kept
     private to the browser and checked again on every use, htmx fragments apart from pages.
 
     A view whose GET writes sets `response["ETag"]` itself from the stamps read after its
-    writes (condition keeps it), or sets `response.withhold_etag` to send none. Only a 200
-    carries an ETag."""
+    writes (condition keeps it), or sets `response.withhold_etag` to send none; declared
+    with `tagged_by_view`, a request that names no ETag to compare goes straight to it, as
+    there is nothing to answer 304 or 412 to. Only a 200 carries an ETag."""
 
     def decorator(view):
         @wraps(view)
@@ -61,7 +62,11 @@ def conditional_page(etag_func):
 
         @wraps(view)
         def page(request, *args, **kwargs):
-            response = conditional_view(request, *args, **kwargs)
+            compared = "HTTP_IF_NONE_MATCH" in request.META or "HTTP_IF_MATCH" in request.META
+            if tagged_by_view and not compared:
+                response = view_marking_etag(request, *args, **kwargs)
+            else:
+                response = conditional_view(request, *args, **kwargs)
             if getattr(response, "withhold_etag", False) and response.has_header("ETag"):
                 del response["ETag"]
             patch_vary_headers(response, ["HX-Request"])

@@ -110,15 +110,22 @@ def progress_set(*, assignment, student, module, complete: bool | None) -> Progr
 ACTIVITY_RESOLUTION = timedelta(minutes=2)
 
 
-def module_open(*, assignment: Assignment, student: User, module: Module) -> Progress | None:
-    """A student opened a module: remember it for resuming and start (or finish) it."""
+def module_open(
+    *, assignment: Assignment, student: User, module: Module, has_questions: bool | None = None
+) -> Progress | None:
+    """A student opened a module: remember it for resuming and start (or finish) it.
+
+    `has_questions` says whether the module has guiding questions, when the caller has them
+    at hand; else they are looked up."""
     now = timezone.now()
     visit = Visit.objects.filter(assignment=assignment, student=student).first()
     progress = Progress.objects.filter(
         assignment=assignment, student=student, module=module
     ).first()
+    if has_questions is None:
+        has_questions = module.questions.exists()
     # A module with guiding questions completes when they are answered; without, on opening.
-    reading = module.kind in ANSWERED_KINDS and not module.questions.exists()
+    reading = module.kind in ANSWERED_KINDS and not has_questions
     recent = (
         visit is not None
         and visit.module_id == module.pk
@@ -128,17 +135,37 @@ def module_open(*, assignment: Assignment, student: User, module: Module) -> Pro
     )
     if recent:
         return progress
-    if (
+    move_visit = (
         visit is None
         or visit.module_id != module.pk
         or now - visit.visited_at >= ACTIVITY_RESOLUTION
-    ):
-        Visit.objects.update_or_create(
-            assignment=assignment, student=student, defaults={"module": module, "visited_at": now}
-        )
-    return progress_set(
-        assignment=assignment, student=student, module=module, complete=True if reading else None
     )
+    if visit is None or progress is None:  # a first visit: rows to create, once
+        if move_visit:
+            Visit.objects.update_or_create(
+                assignment=assignment,
+                student=student,
+                defaults={"module": module, "visited_at": now},
+            )
+        return progress_set(
+            assignment=assignment,
+            student=student,
+            module=module,
+            complete=True if reading else None,
+        )
+    # Both rows exist: plain UPDATEs of just the fields that move (a concurrent completion
+    # is never overwritten with the state read above) and one stamp bump for both.
+    progress.last_activity_at = now
+    changes = {"last_activity_at": now}
+    if reading and progress.state != State.COMPLETE:
+        progress.state, progress.completed_at = State.COMPLETE, now
+        changes.update(state=State.COMPLETE, completed_at=now)
+    with transaction.atomic():
+        if move_visit:
+            Visit.objects.filter(pk=visit.pk).update(module=module, visited_at=now)
+        Progress.objects.filter(pk=progress.pk).update(**changes)
+        bump_work(assignment.pk, student.pk)
+    return progress
 
 
 def _all_answered(assignment, student, module) -> bool:

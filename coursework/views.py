@@ -25,9 +25,13 @@ from .access import (
 )
 from .forms import AssignForm, AssignmentDatesForm, DraftForm, PostForm
 from .freshness import conditional_page, module_page_etag, student_home_etag
-from .grades import Grade
-from .models import Answer, Post, Submission
-from .selectors import module_states, student_lesson_rows
+from .models import Answer, Post, Progress, Submission
+from .selectors import (
+    discussion_for_student,
+    grade_returned_for,
+    module_states,
+    student_lesson_rows,
+)
 
 
 def _errors_into(form, error: ValidationError) -> None:
@@ -154,14 +158,30 @@ def player_resume(request, pk: int):
     return redirect("coursework:player-module", pk=assignment.pk, position=position)
 
 
-def _player_context(request, assignment, module, **extra):
+def _lesson_modules(assignment) -> list[Module]:
+    """The lesson's modules in order, with just what the player's navigation shows."""
+    return list(
+        Module.objects.filter(lesson_id=assignment.lesson_id)
+        .order_by("position")
+        .only("pk", "position", "title", "kind", "lesson_id")
+    )
+
+
+def _player_context(request, assignment, module, *, modules=None, questions=None, **extra):
     student = request.user
-    modules = list(assignment.lesson.modules.only("pk", "position", "title", "kind", "lesson_id"))
-    states = module_states(assignment, student)
+    if modules is None:
+        modules = _lesson_modules(assignment)
+    if questions is None:
+        questions = list(module.questions.select_related("excerpt"))
+    states = dict(
+        Progress.objects.filter(assignment=assignment, student=student).values_list(
+            "module_id", "state"
+        )
+    )
     index = next(i for i, m in enumerate(modules) if m.pk == module.pk)
     for item in modules:
-        item.progress = states.get(item.pk)
-    complete = sum(1 for p in states.values() if p.state == "complete")
+        item.state = states.get(item.pk, Progress.State.NOT_STARTED)
+    complete = sum(1 for state in states.values() if state == Progress.State.COMPLETE)
     ctx = {
         "assignment": assignment,
         "lesson": assignment.lesson,
@@ -169,7 +189,7 @@ def _player_context(request, assignment, module, **extra):
         "module": module,
         # Loaded only when the template's cached copy is missing (see player.html).
         "full_module": partial(module_content, module),
-        "questions": list(module.questions.select_related("excerpt")),
+        "questions": questions,
         "previous": modules[index - 1] if index > 0 else None,
         "next": modules[index + 1] if index + 1 < len(modules) else None,
         "step": index + 1,
@@ -181,11 +201,12 @@ def _player_context(request, assignment, module, **extra):
         ctx["answers"] = {
             a.question_id: a
             for a in Answer.objects.filter(
-                assignment=assignment, student=student, question__module=module
+                assignment=assignment, student=student, question_id__in=[q.pk for q in questions]
             )
         }
     if module.kind == Module.Kind.DISCUSSION:
-        ctx.update(_discussion_context(assignment, module, student))
+        ctx.update(discussion_for_student(assignment=assignment, module=module, student=student))
+        ctx["post_form"] = PostForm()
     if module.kind == Module.Kind.ASSIGNMENT:
         submission = services.submission_for(assignment=assignment, student=student, module=module)
         ctx["submission"] = submission
@@ -199,7 +220,7 @@ def _player_context(request, assignment, module, **extra):
             and not _grade_saved(getattr(latest, "grade", None))
             else None
         )
-        ctx["returned_grade"] = _returned_grade(submission)
+        ctx["returned_grade"] = grade_returned_for(submission=submission)
         ctx.setdefault(
             "draft_form",
             DraftForm(initial={"text": submission.text, "revision": submission.revision}),
@@ -213,55 +234,32 @@ def _grade_saved(grade) -> bool:
     return grade is not None and (grade.returned_at is not None or grade.revision > 0)
 
 
-def _returned_grade(submission):
-    """The grade of the latest returned version; grades not yet returned stay hidden."""
-    return (
-        Grade.objects.filter(version__submission=submission, returned_at__isnull=False)
-        .select_related("rubric")
-        .prefetch_related("scores__criterion", "scores__level", "rubric__criteria__levels")
-        .order_by("-version__number")
-        .first()
-    )
-
-
-def _discussion_context(assignment, module, student) -> dict:
-    posted = services.has_posted(assignment=assignment, student=student, module=module)
-    posts = []
-    if posted:
-        posts = list(
-            Post.objects.filter(assignment=assignment, module=module, parent__isnull=True)
-            .select_related("author")
-            .prefetch_related("replies__author")
-        )
-    own = [p for p in posts if p.author_id == student.pk]
-    edit_until = timezone.now() - services.POST_EDIT_WINDOW
-    return {
-        "posted": posted,
-        "posts": posts,
-        "own_post_ids": {p.pk for p in own},
-        "editable_ids": {p.pk for p in own if p.created_at > edit_until},
-        "post_form": PostForm(),
-    }
-
-
 @require_GET
 @login_required
-@conditional_page(module_page_etag)
+@conditional_page(module_page_etag, tagged_by_view=True)
 def player_module(request, pk: int, position: int):
     assignment = assignment_for_student(request.user, pk)
-    module = _module_at(assignment, position)
+    modules = _lesson_modules(assignment)
+    module = next((m for m in modules if m.position == position), None)
+    if module is None:
+        raise Http404("No such module")
+    questions = list(module.questions.select_related("excerpt"))
     # Every write first: opening the module records a visit, a writing module gets its
     # draft row. Both change the student's stamp.
     if accepts_work(assignment):
-        services.module_open(assignment=assignment, student=request.user, module=module)
+        services.module_open(
+            assignment=assignment,
+            student=request.user,
+            module=module,
+            has_questions=bool(questions),
+        )
     if module.kind == Module.Kind.ASSIGNMENT:
         services.submission_for(assignment=assignment, student=request.user, module=module)
     # Then the ETag, then the content: a change landing in between leaves the ETag older
     # than the page, so the next request renders again; never the other way round.
     etag = module_page_etag(request, pk, position)
-    response = render(
-        request, "coursework/player.html", _player_context(request, assignment, module)
-    )
+    ctx = _player_context(request, assignment, module, modules=modules, questions=questions)
+    response = render(request, "coursework/player.html", ctx)
     if etag is None:
         response.withhold_etag = True
     else:
