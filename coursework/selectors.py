@@ -2,14 +2,18 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Count, OuterRef, Subquery
+from django.db.models import Count, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce
+from django.http import Http404
 from django.utils import timezone
 
 from accounts.models import Enrollment, User
+from lessons.models import Module
 
 from .access import assignments_for_student
-from .models import Assignment, Progress, Submission
+from .grades import CriterionScore, Grade
+from .models import Assignment, Post, Progress, Submission, SubmissionVersion
+from .services import POST_EDIT_WINDOW, has_posted
 
 
 @dataclass
@@ -130,3 +134,74 @@ def class_assignments(classroom) -> list[Assignment]:
             (students[i] for i in late_ids if i in students), key=lambda u: u.display_name
         )
     return assignments
+
+
+def grading_queue_for(*, assignment: Assignment) -> tuple[Module, list[Submission]]:
+    """The assignment's writing module and its handed-in work in grading order, each with
+    `current_grade`: the grade of its latest version (None before grading starts).
+
+    404 when the lesson has no written assignment."""
+    module = assignment.lesson.modules.filter(kind=Module.Kind.ASSIGNMENT).first()
+    if module is None:
+        raise Http404("This lesson has no written assignment")
+    submissions = list(
+        Submission.objects.filter(assignment=assignment, module=module)
+        .exclude(status=Submission.Status.DRAFT)
+        .select_related("student")
+        .order_by("submitted_at", "pk")
+    )
+    versions = (
+        SubmissionVersion.objects.filter(submission__in=submissions)
+        .select_related("grade")
+        .prefetch_related(
+            Prefetch("grade__scores", queryset=CriterionScore.objects.select_related("level")),
+            "grade__rubric__criteria",
+        )
+        .order_by("number")
+    )
+    latest = {v.submission_id: getattr(v, "grade", None) for v in versions}
+    for submission in submissions:
+        submission.current_grade = latest.get(submission.pk)
+    # An opened but unscored grade is still ungraded: only a complete grade counts as graded.
+    submissions.sort(key=lambda submission: grading_rank_of(submission=submission))
+    return module, submissions
+
+
+def grading_rank_of(*, submission: Submission) -> int:
+    """Ungraded (or partly graded) first, then graded not returned, returned, revisions."""
+    grade = submission.current_grade
+    if submission.status == Submission.Status.SUBMITTED:
+        return 1 if grade is not None and grade.is_complete else 0
+    return 2 if submission.status == Submission.Status.RETURNED else 3
+
+
+def grade_returned_for(*, submission: Submission) -> Grade | None:
+    """The grade of the latest returned version; grades not yet returned stay hidden."""
+    return (
+        Grade.objects.filter(version__submission=submission, returned_at__isnull=False)
+        .select_related("rubric")
+        .prefetch_related("scores__criterion", "scores__level", "rubric__criteria__levels")
+        .order_by("-version__number")
+        .first()
+    )
+
+
+def discussion_for_student(*, assignment: Assignment, module: Module, student: User) -> dict:
+    """What a student sees of a discussion: nothing of classmates' posts before their own,
+    then every post, with which are theirs and which they may still edit."""
+    posted = has_posted(assignment=assignment, student=student, module=module)
+    posts = []
+    if posted:
+        posts = list(
+            Post.objects.filter(assignment=assignment, module=module, parent__isnull=True)
+            .select_related("author")
+            .prefetch_related("replies__author")
+        )
+    own = [p for p in posts if p.author_id == student.pk]
+    edit_until = timezone.now() - POST_EDIT_WINDOW
+    return {
+        "posted": posted,
+        "posts": posts,
+        "own_post_ids": {p.pk for p in own},
+        "editable_ids": {p.pk for p in own if p.created_at > edit_until},
+    }

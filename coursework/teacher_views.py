@@ -10,7 +10,6 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.access import classroom_for_teacher
-from lessons.models import Module
 
 from . import grading
 from .access import assignment_for_teacher
@@ -18,7 +17,8 @@ from .csv_export import csv_response
 from .dashboard import FILTERS, SKILLS, dashboard_build, gradebook_build
 from .freshness import conditional_page, dashboard_etag, gradebook_etag
 from .grades import CriterionScore, GradeRecord
-from .models import Post, Submission, SubmissionVersion
+from .models import Post, Submission
+from .selectors import grading_queue_for
 from .services import plain_text, post_create
 
 
@@ -75,48 +75,11 @@ def dashboard_csv(request, pk: int):
     return csv_response(f"progress-{assignment.pk}.csv", header, rows)
 
 
-def _queue(assignment):
-    """The handed-in work of the assignment's writing module, in grading order, each with
-    `current_grade`: the grade of its latest version (None before grading starts)."""
-    module = assignment.lesson.modules.filter(kind=Module.Kind.ASSIGNMENT).first()
-    if module is None:
-        raise Http404("This lesson has no written assignment")
-    submissions = list(
-        Submission.objects.filter(assignment=assignment, module=module)
-        .exclude(status=Submission.Status.DRAFT)
-        .select_related("student")
-        .order_by("submitted_at", "pk")
-    )
-    versions = (
-        SubmissionVersion.objects.filter(submission__in=submissions)
-        .select_related("grade")
-        .prefetch_related(
-            Prefetch("grade__scores", queryset=CriterionScore.objects.select_related("level")),
-            "grade__rubric__criteria",
-        )
-        .order_by("number")
-    )
-    latest = {v.submission_id: getattr(v, "grade", None) for v in versions}
-    for submission in submissions:
-        submission.current_grade = latest.get(submission.pk)
-    # An opened but unscored grade is still ungraded: only a complete grade counts as graded.
-    submissions.sort(key=_queue_rank)
-    return module, submissions
-
-
-def _queue_rank(submission) -> int:
-    """Ungraded (or partly graded) first, then graded not returned, returned, revisions."""
-    grade = submission.current_grade
-    if submission.status == Submission.Status.SUBMITTED:
-        return 1 if grade is not None and grade.is_complete else 0
-    return 2 if submission.status == Submission.Status.RETURNED else 3
-
-
 @require_GET
 @login_required
 def grading_queue(request, pk: int):
     assignment = assignment_for_teacher(request.user, pk)
-    module, queue = _queue(assignment)
+    module, queue = grading_queue_for(assignment=assignment)
     ctx = {"assignment": assignment, "module": module, "queue": queue}
     return render(request, "coursework/grading_queue.html", ctx)
 
@@ -141,7 +104,7 @@ def _loaded(grade):
 
 
 def _grading_context(assignment, submission, **extra):
-    module, queue = _queue(assignment)
+    module, queue = grading_queue_for(assignment=assignment)
     ids = [s.pk for s in queue]
     index = ids.index(submission.pk) if submission.pk in ids else None
     current = grading.grade_for(submission=submission)
@@ -359,7 +322,7 @@ def _return(request, assignment, submission, version_id: int | None, *, saved: s
         )
     else:
         messages.success(request, f"Returned {submission.student.display_name}'s work.")
-    _, queue = _queue(assignment)
+    _, queue = grading_queue_for(assignment=assignment)
     waiting = [s for s in queue if s.status == Submission.Status.SUBMITTED]
     if waiting:
         return redirect("coursework:grade", pk=assignment.pk, submission_pk=waiting[0].pk)
@@ -382,7 +345,7 @@ def grade_return(request, pk: int, submission_pk: int):
 @login_required
 def grade_return_all(request, pk: int):
     assignment = assignment_for_teacher(request.user, pk)
-    _, queue = _queue(assignment)
+    _, queue = grading_queue_for(assignment=assignment)
     count = grading.grade_return_all(
         submissions=[s for s in queue if s.status == Submission.Status.SUBMITTED]
     )
