@@ -140,29 +140,29 @@ def module_open(
         or visit.module_id != module.pk
         or now - visit.visited_at >= ACTIVITY_RESOLUTION
     )
-    if visit is None or progress is None:  # a first visit: rows to create, once
-        if move_visit:
-            Visit.objects.update_or_create(
-                assignment=assignment,
-                student=student,
-                defaults={"module": module, "visited_at": now},
-            )
-        return progress_set(
-            assignment=assignment,
-            student=student,
-            module=module,
-            complete=True if reading else None,
-        )
-    # Both rows exist: plain UPDATEs of just the fields that move (a concurrent completion
-    # is never overwritten with the state read above) and one stamp bump for both.
-    progress.last_activity_at = now
-    changes = {"last_activity_at": now}
-    if reading and progress.state != State.COMPLETE:
-        progress.state, progress.completed_at = State.COMPLETE, now
-        changes.update(state=State.COMPLETE, completed_at=now)
     with transaction.atomic():
         if move_visit:
-            Visit.objects.filter(pk=visit.pk).update(module=module, visited_at=now)
+            # One upsert whether or not the student was here before; it sends no signal.
+            Visit.objects.bulk_create(
+                [Visit(assignment=assignment, student=student, module=module, visited_at=now)],
+                update_conflicts=True,
+                unique_fields=["assignment", "student"],
+                update_fields=["module", "visited_at"],
+            )
+        if progress is None:  # the first opening makes the row; its save bumps the stamp
+            return progress_set(
+                assignment=assignment,
+                student=student,
+                module=module,
+                complete=True if reading else None,
+            )
+        # Just the fields that move, so a concurrent completion is never overwritten with
+        # the state read above; the UPDATE sends no signal, hence the bump.
+        progress.last_activity_at = now
+        changes = {"last_activity_at": now}
+        if reading and progress.state != State.COMPLETE:
+            progress.state, progress.completed_at = State.COMPLETE, now
+            changes.update(state=State.COMPLETE, completed_at=now)
         Progress.objects.filter(pk=progress.pk).update(**changes)
         bump_work(assignment.pk, student.pk)
     return progress
@@ -327,20 +327,24 @@ def draft_save(
     """Save the draft if the page was loaded at the stored revision, or holds the stored text
     already (then nothing changes); else raise StaleSave."""
     text = _clean_response(text)
-    submission_for(assignment=assignment, student=student, module=module)
-    with transaction.atomic():
-        # Compare-and-set in one UPDATE: two tabs can't both win with the same revision.
-        now = timezone.now()
-        updated = Submission.objects.filter(
-            assignment=assignment,
-            student=student,
-            module=module,
+    keys = {"assignment": assignment, "student": student, "module": module}
+
+    def compare_and_set(now) -> int:
+        # One UPDATE: two tabs can't both win with the same revision.
+        return Submission.objects.filter(
+            **keys,
             revision=revision,
             status__in=[Submission.Status.DRAFT, Submission.Status.REVISION],
         ).update(text=text, revision=revision + 1, saved_at=now)
-        submission = Submission.objects.select_for_update().get(
-            assignment=assignment, student=student, module=module
-        )
+
+    with transaction.atomic():
+        now = timezone.now()
+        updated = compare_and_set(now)
+        submission = Submission.objects.select_for_update().filter(**keys).first()
+        if submission is None:  # saved before the page ever made the draft's row
+            submission_for(**keys)
+            updated = compare_and_set(now)
+            submission = Submission.objects.select_for_update().get(**keys)
         if not updated:
             if not submission.is_editable:
                 raise ValidationError(
@@ -351,8 +355,10 @@ def draft_save(
             if submission.text == text:
                 return submission
             raise StaleSave(submission=submission, sent_text=text)
-        bump_work(assignment.pk, student.pk)  # the UPDATE above sends no signal
-        progress_set(assignment=assignment, student=student, module=module, complete=None)
+        # Only the activity time moves, and the UPDATEs send no signal: one bump for both.
+        if not Progress.objects.filter(**keys).update(last_activity_at=now):
+            progress_set(**keys, complete=None)
+        bump_work(assignment.pk, student.pk)
     return submission
 
 

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.access import classroom_for_teacher, classrooms_visible_to, with_student_counts
 from accounts.forms import JoinForm
 from accounts.pages import class_page
+from config.feedback import refusal_show
 from lessons.models import Module
 from lessons.selectors import module_content
 
@@ -34,28 +35,20 @@ from .selectors import (
 )
 
 
-def _errors_into(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            for item in errors:
-                form.add_error(field if field in form.fields else None, item)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
-
-
 @require_GET
 @login_required
 @conditional_page(student_home_etag)
 def home(request):
     """What to do next: a teacher's classes, or a student's lessons and classes."""
-    classrooms = with_student_counts(classrooms_visible_to(request.user))
+    classrooms = classrooms_visible_to(request.user)
     if request.user.is_teacher or request.user.is_staff:
+        classrooms = with_student_counts(classrooms)
         ctx = {
             "classrooms": classrooms.filter(archived=False),
             "archived": classrooms.filter(archived=True),
         }
         return render(request, "coursework/home_teacher.html", ctx)
+    # A student's class cards name the teachers; they show no head count.
     ctx = {
         "classrooms": classrooms.prefetch_related("teachers"),
         "join_form": JoinForm(),
@@ -79,7 +72,7 @@ def assignment_create(request, pk: int):
                 due_at=form.cleaned_data["due_at"],
             )
         except ValidationError as error:
-            _errors_into(form, error)
+            refusal_show(request, error, form=form)
             if classroom.archived:  # its page has no assign form to show the error in
                 for message in error.messages:
                     messages.error(request, message)
@@ -102,7 +95,7 @@ def assignment_update(request, pk: int):
                 due_at=form.cleaned_data["due_at"],
             )
         except ValidationError as error:
-            _errors_into(form, error)
+            refusal_show(request, error, form=form)
         else:
             messages.success(request, f"Changed the dates of “{assignment.lesson.title}”.")
             return redirect(assignment.classroom)
@@ -357,7 +350,7 @@ def post_create(request, pk: int, position: int):
                 parent=parent,
             )
         except ValidationError as error:
-            form.add_error("text", error.messages[0])
+            refusal_show(request, error, form=form, field="text")
         else:
             messages.success(request, "Your reply is posted." if parent else "Your post is shared.")
             return _back(assignment, module)
@@ -376,7 +369,7 @@ def post_edit(request, pk: int, post_pk: int):
     try:
         services.post_edit(post=post, author=request.user, text=request.POST.get("text", ""))
     except ValidationError as error:
-        messages.error(request, error.messages[0])
+        refusal_show(request, error)
     else:
         messages.success(request, "Your post is updated.")
     return _back(assignment, post.module)
@@ -427,7 +420,7 @@ def draft_save(request, pk: int, position: int):
             return render(
                 request, "coursework/draft_status.html", {"problem": error.messages[0]}, status=400
             )
-        messages.error(request, error.messages[0])
+        refusal_show(request, error)
         return _back(assignment, module)
     if scripted:
         response = render(request, "coursework/draft_status.html", {"submission": submission})
@@ -457,7 +450,7 @@ def submission_submit(request, pk: int, position: int):
         except services.StaleSave as stale:
             return _stale_page(request, assignment, module, stale)
         except ValidationError as error:
-            messages.error(request, error.messages[0])
+            refusal_show(request, error)
             return _back(assignment, module)
         note = (
             " It was handed in after the due date, so it is marked late." if submission.late else ""
@@ -482,7 +475,7 @@ def submission_unsubmit(request, pk: int, position: int):
             submission=_submission(request, assignment, module), version=int(version)
         )
     except ValidationError as error:
-        messages.error(request, error.messages[0])
+        refusal_show(request, error)
     else:
         messages.success(request, "Your work is back with you as a draft.")
     return _back(assignment, module)
