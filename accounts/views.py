@@ -8,6 +8,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from config.feedback import refusal_show
+
 from . import services
 from .access import (
     classroom_for_teacher,
@@ -60,10 +62,6 @@ class PasswordResetView(auth_views.PasswordResetView):
 def _require_teacher(user) -> None:
     if not (user.is_teacher or user.is_staff):
         raise PermissionDenied("Only teachers can do this.")
-
-
-def _first_error(error: ValidationError) -> str:
-    return error.messages[0]
 
 
 @require_http_methods(["GET", "POST"])
@@ -143,7 +141,7 @@ def class_coteacher_add(request, pk: int):
                 classroom=classroom, username=form.cleaned_data["username"]
             )
         except ValidationError as error:
-            form.add_error("username", _first_error(error))
+            refusal_show(request, error, form=form, field="username")
         else:
             messages.success(request, f"{teacher.display_name} now teaches {classroom.name}.")
             return redirect(classroom)
@@ -209,7 +207,7 @@ def class_join(request):
         try:
             classroom = services.class_join(student=request.user, code=form.cleaned_data["code"])
         except ValidationError as error:
-            form.add_error("code", _first_error(error))
+            refusal_show(request, error, form=form, field="code")
         else:
             messages.success(request, f"You joined {classroom.name}.")
             return redirect("coursework:home")

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.access import classroom_for_teacher
+from config.feedback import refusal_show
 
 from . import grading
 from .access import assignment_for_teacher
@@ -314,7 +315,7 @@ def _return(request, assignment, submission, version_id: int | None, *, saved: s
         return _not_current(request, assignment, submission.pk, gone.message)
     except ValidationError as error:
         prefix = f"Saved the grade ({saved}) but did not return it: " if saved else ""
-        messages.error(request, prefix + error.messages[0])
+        refusal_show(request, error, prefix=prefix)
         return redirect("coursework:grade", pk=assignment.pk, submission_pk=submission.pk)
     if saved:
         messages.success(
@@ -361,7 +362,7 @@ def revision_request(request, pk: int, submission_pk: int):
     try:
         grading.revision_request(submission=submission, comment=request.POST.get("comment", ""))
     except ValidationError as error:
-        messages.error(request, error.messages[0])
+        refusal_show(request, error)
     else:
         messages.success(request, f"Asked {submission.student.display_name} for a revision.")
     return redirect("coursework:grade", pk=assignment.pk, submission_pk=submission.pk)
@@ -461,7 +462,7 @@ def post_moderate(request, pk: int, post_pk: int):
                 parent=post,
             )
         except ValidationError as error:
-            messages.error(request, error.messages[0])
+            refusal_show(request, error)
         else:
             messages.success(request, "Your reply is posted.")
     else:
