@@ -3,6 +3,7 @@ from django.utils import timezone
 
 from lessons.models import Lesson
 
+from .grading import ScoreInput
 from .services import POST_LIMIT, TEXT_LIMIT
 
 
@@ -76,3 +77,86 @@ class DraftForm(forms.Form):
 
 def local_input_value(value) -> str:
     return timezone.localtime(value).strftime("%Y-%m-%dT%H:%M") if value else ""
+
+
+class _RawField(forms.CharField):
+    """Text passed on to the grading service as sent: the service cleans and checks it, so
+    the refusals read the same whether a form or a script sent it."""
+
+    def __init__(self, **kwargs):
+        super().__init__(required=False, strip=False, **kwargs)
+        self.validators = []
+
+
+def _whole_number(raw: str, message: str) -> int | None:
+    raw = raw.strip()
+    if not raw:
+        return None
+    if not raw.lstrip("-").isdigit():
+        raise forms.ValidationError(message)
+    return int(raw)
+
+
+GRADE_ACTIONS = {"save", "return", "regrade"}
+
+
+class GradeForm(forms.Form):
+    """A grade as the grading screen sends it: a level and a comment per criterion of the
+    rubric, the version and grade revision the page showed, and what to do with it.
+
+    Its cleaned data carries `scores` (grading.ScoreInput, one per criterion, or only the
+    `criterion` named when a single choice is saved) and whole numbers for the rest; the
+    first problem found is the form's only error."""
+
+    action = _RawField()
+    criterion = _RawField()
+    version = _RawField()
+    grade_revision = _RawField()
+    comment = _RawField()
+    override_points = _RawField()
+    override_reason = _RawField()
+
+    def __init__(self, data, *, rubric):
+        super().__init__(data)
+        self.criteria = list(rubric.criteria.all())
+        for criterion in self.criteria:
+            self.fields[f"level-{criterion.pk}"] = _RawField()
+            self.fields[f"comment-{criterion.pk}"] = _RawField()
+
+    def clean(self):
+        data = super().clean()
+        action = self.data.get("action", "save")
+        if action not in GRADE_ACTIONS:
+            raise forms.ValidationError("Choose Save grade, Return to student or Regrade.")
+        version_id = _whole_number(data["version"], "Reload the page.")
+        revision = _whole_number(data["grade_revision"], "Reload the page.")
+        if version_id is None or revision is None:
+            raise forms.ValidationError("Reload the page and grade again.")
+        scores = []
+        for criterion in self.criteria:
+            raw = data[f"level-{criterion.pk}"]
+            if raw and not raw.isdigit():
+                raise forms.ValidationError("That level is not one of the rubric's levels.")
+            scores.append(
+                ScoreInput(criterion.pk, int(raw) if raw else None, data[f"comment-{criterion.pk}"])
+            )
+        one = data["criterion"]
+        if one:
+            scores = [s for s in scores if str(s.criterion_id) == one]
+            override_points = None
+        else:
+            override_points = _whole_number(
+                data["override_points"], "The total must be a whole number."
+            )
+        return data | {
+            "action": action,
+            "version_id": version_id,
+            "revision": revision,
+            "scores": scores,
+            "override_points": override_points,
+        }
+
+    @property
+    def refusal(self) -> forms.ValidationError:
+        """The first problem, as the grading service would have raised it."""
+        return forms.ValidationError(self.non_field_errors()[0])

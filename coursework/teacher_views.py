@@ -16,6 +16,7 @@ from . import grading
 from .access import assignment_for_teacher
 from .csv_export import csv_response
 from .dashboard import FILTERS, SKILLS, dashboard_build, gradebook_build
+from .forms import GradeForm
 from .freshness import conditional_page, dashboard_etag, gradebook_etag
 from .grades import CriterionScore, GradeRecord
 from .models import Post, Submission
@@ -154,22 +155,6 @@ def grade_screen(request, pk: int, submission_pk: int):
     return render(request, "coursework/grade_screen.html", _grading_context(assignment, submission))
 
 
-def _scores_from(request, rubric) -> list[grading.ScoreInput]:
-    scores = []
-    for criterion in rubric.criteria.all():
-        raw = request.POST.get(f"level-{criterion.pk}", "")
-        if raw and not raw.isdigit():
-            raise ValidationError("That level is not one of the rubric's levels.")
-        scores.append(
-            grading.ScoreInput(
-                criterion.pk,
-                int(raw) if raw else None,
-                request.POST.get(f"comment-{criterion.pk}", ""),
-            )
-        )
-    return scores
-
-
 def _sent_choices(request, rubric) -> list[tuple[str, str]]:
     """What the refused form asked for, criterion by criterion, to show beside the saved grade."""
     choices = []
@@ -187,18 +172,6 @@ def _sent_comments(request, rubric) -> list[tuple[str, str]]:
     ]
     sent.append(("Overall comment", request.POST.get("comment", "").strip()))
     return [(title, text) for title, text in sent if text]
-
-
-def _int_or_error(raw: str, message: str) -> int | None:
-    raw = raw.strip()
-    if not raw:
-        return None
-    if not raw.lstrip("-").isdigit():
-        raise ValidationError(message)
-    return int(raw)
-
-
-GRADE_ACTIONS = {"save", "return", "regrade"}
 
 
 def _not_current(request, assignment, submission_pk: int, message: str):
@@ -226,23 +199,20 @@ def grade_save(request, pk: int, submission_pk: int):
     assignment = assignment_for_teacher(request.user, pk)
     submission = _submission_for(assignment, submission_pk, drafts=True)
     rubric = submission.module.rubric
-    one = request.POST.get("criterion", "")
-    action = request.POST.get("action", "save")
+    form = GradeForm(request.POST, rubric=rubric)
+    revision = None
     try:
-        if action not in GRADE_ACTIONS:
-            raise ValidationError("Choose Save grade, Return to student or Regrade.")
-        version_id = _int_or_error(request.POST.get("version", ""), "Reload the page.")
-        revision = _int_or_error(request.POST.get("grade_revision", ""), "Reload the page.")
-        if version_id is None or revision is None:
-            raise ValidationError("Reload the page and grade again.")
-        if one:
-            scores = [s for s in _scores_from(request, rubric) if str(s.criterion_id) == one]
+        if not form.is_valid():
+            raise form.refusal
+        sent = form.cleaned_data
+        action, version_id, revision = sent["action"], sent["version_id"], sent["revision"]
+        if sent["criterion"]:
             grade = grading.grade_save(
                 submission=submission,
                 version_id=version_id,
                 grader=request.user,
                 revision=revision,
-                scores=scores,
+                scores=sent["scores"],
                 partial=True,
             )
         else:
@@ -251,12 +221,10 @@ def grade_save(request, pk: int, submission_pk: int):
                 version_id=version_id,
                 grader=request.user,
                 revision=revision,
-                scores=_scores_from(request, rubric),
-                comment=request.POST.get("comment", ""),
-                override_points=_int_or_error(
-                    request.POST.get("override_points", ""), "The total must be a whole number."
-                ),
-                override_reason=request.POST.get("override_reason", ""),
+                scores=sent["scores"],
+                comment=sent["comment"],
+                override_points=sent["override_points"],
+                override_reason=sent["override_reason"],
                 regrade=action == "regrade",
             )
     except grading.GradeNotCurrent as gone:
