@@ -167,8 +167,10 @@ function response(status, headers, body)
   local revision = headers["X-Revision"]
   if p.kind == "get" and headers["ETag"] then
     p.person.etags[p.path] = headers["ETag"]
-  elseif p.kind == "answer" and revision then
-    p.person.answers[p.question] = tonumber(revision)
+  elseif p.kind == "answer" and status == 200 then
+    -- The saved answer's new revision comes back in the status fragment, as the page's field.
+    local saved = string.match(body, 'name="revision%-' .. p.question .. '" value="(%d+)"')
+    if saved then p.person.answers[p.question] = tonumber(saved) end
   elseif p.kind == "draft" and revision then
     p.person.draft = tonumber(revision)
   end
