@@ -8,6 +8,7 @@ from dataclasses import replace
 from .rubric import ASSIGNMENT_POINTS, propose_rubric
 from .text import sentence_spans, words
 from .types import (
+    ROLE_NOT_STATED,
     UNNAMED,
     BuiltDocument,
     Corroboration,
@@ -31,11 +32,8 @@ _ASSIGNMENT_MINUTES = 40
 # student reads the whole of it on the sourcing card beside the question.
 _LEAD_WORDS = 14
 _STUDY_GROUPS = (
-    ("Participants' own words", frozenset({"participant"})),
-    (
-        "How observers and historians told it",
-        frozenset({"contemporary_observer", "historian", "unknown"}),
-    ),
+    frozenset({"participant"}),
+    frozenset({"contemporary_observer", "historian", ROLE_NOT_STATED}),
 )
 
 
@@ -165,8 +163,8 @@ def _background_module(background: BuiltDocument, title: str, timeline: list[Eve
 
 
 def _study_modules(excerpts: list[tuple[str, int, Excerpt]]) -> list[DraftModule]:
-    modules = []
-    for title, roles in _STUDY_GROUPS:
+    modules: list[DraftModule] = []
+    for roles in _STUDY_GROUPS:
         chosen = [item for item in excerpts if item[2].speaker_role in roles]
         # Named speakers first: an attributed source teaches sourcing better.
         chosen.sort(key=lambda item: (item[2].speaker == UNNAMED, item[0], item[1]))
@@ -182,12 +180,26 @@ def _study_modules(excerpts: list[tuple[str, int, Excerpt]]) -> list[DraftModule
             "Read each excerpt with its sourcing card: who is speaking, when, in what kind of "
             "source, and where it sits in its document. Then answer the guiding questions."
         )
+        title = _study_title({e.speaker_role for _, _, e in chosen}, after_others=bool(modules))
         modules.append(
             DraftModule(
                 kind="document_study", title=title, body=body, sources=sources, questions=questions
             )
         )
     return modules
+
+
+def _study_title(roles: set[str], *, after_others: bool) -> str:
+    """A title that claims no more about the speakers than their roles say."""
+    if roles == {"participant"}:
+        return "Participants' own words"
+    if ROLE_NOT_STATED in roles:
+        return "Other voices in the documents" if after_others else "Voices in the documents"
+    if roles == {"historian"}:
+        return "How historians told it"
+    if roles == {"contemporary_observer"}:
+        return "How observers at the time told it"
+    return "How observers and historians told it"
 
 
 def _excerpt_questions(excerpt: Excerpt, ref: SourceRef) -> list[DraftQuestion]:
@@ -214,8 +226,8 @@ def _excerpt_questions(excerpt: Excerpt, ref: SourceRef) -> list[DraftQuestion]:
         )
     elif excerpt.speaker_role == "contemporary_observer":
         sourcing = (
-            f"In {kind}{when}, {who} {_says(plural)} {lead}. If {who} {was} writing or "
-            f"speaking at the time, what could {they} know then, and what could {they} not "
+            f"{_capital(who)} {was} an observer at the time. In {kind}{when}, {who} "
+            f"{_says(plural)} {lead}. What could {they} know then, and what could {they} not "
             "yet know?"
         )
     elif excerpt.speaker_role == "historian":
@@ -225,9 +237,11 @@ def _excerpt_questions(excerpt: Excerpt, ref: SourceRef) -> list[DraftQuestion]:
             "people at the time did not have?"
         )
     else:
+        # The document does not place the speaker: the student works it out from the clues.
         sourcing = (
-            f"In {kind}{when}, {who} {_says(plural)} {lead}. What does the document tell you "
-            f"about who {who} {was} and how {they} knew about the events?"
+            f"In {kind}{when}, {who} {_says(plural)} {lead}. The document does not say whether "
+            f"{who} took part in the events, watched them at the time or looked back on them "
+            f"later. What clues tell you which, and how {they} knew about the events?"
         )
     questions = [DraftQuestion(text=sourcing, skill="sourcing", source=ref)]
     if excerpt.date_text:

@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from .speakers import SPEECH_VERB, attribute, first_person_introduced, speaker_after
+from .roles import speaker_role
+from .speakers import (
+    SPEECH_VERB,
+    attribute,
+    clause_after,
+    first_person_introduced,
+    speaker_after,
+)
 from .text import sentence_spans, words
-from .types import UNNAMED, Excerpt, Paragraph, SpeakerRole
+from .types import KIND_NOT_STATED, UNNAMED, Excerpt, Paragraph, SpeakerRole
 
 # Shorter quotations are terms ("excesses", "national operations"), not testimony...
 _MIN_WORDS = 5
@@ -59,15 +66,18 @@ def extract_excerpts(*, document: str, paragraphs: list[Paragraph], text: str) -
         spans = sentence_spans(body)
         found = _quotations(body, spans, previous_last_sentence)
         found += _introduced_passages(body, spans, paragraphs, index)
-        paragraph_speaker = ""
+        paragraph_speaker = paragraph_kind = ""
         for item in sorted(found, key=lambda f: f.start):
             quote = body[item.start : item.end]
             if not _long_enough(quote) or (item.quoted and _names_a_thing(quote, item)):
                 continue
             hint = item.speaker_hint
+            after = ""
             if item.quoted and not hint and not SPEECH_VERB.search(item.introducer):
                 # "...," said Della. / "...," Kaplan says. / "...," he goes on.
                 hint = speaker_after(body[item.end : item.end + 200], last_speaker)
+                # "...," ISD spokesman Tahir Della told DW: the words after describe the source.
+                after = clause_after(body[item.end : item.end + 200]) if hint else ""
                 if not hint and item.start <= 1 and item.context.rstrip().endswith(":"):
                     hint = _named_before(previous_tail)
             who = attribute(
@@ -77,6 +87,7 @@ def extract_excerpts(*, document: str, paragraphs: list[Paragraph], text: str) -
                 document=text,
                 known=known,
                 speaker_hint=hint,
+                after=after,
             )
             narrator = item.quoted and first_person_introduced(item.introducer)
             if who.speaker == UNNAMED and item.quoted and paragraph_speaker and not narrator:
@@ -89,10 +100,13 @@ def extract_excerpts(*, document: str, paragraphs: list[Paragraph], text: str) -
                     known=known,
                     speaker_hint=paragraph_speaker,
                 )
+                # Words carried on in the same paragraph come from the same source.
+                who = replace(who, source_kind=who.source_kind or paragraph_kind)
             if who.speaker == UNNAMED and item.quoted and not (narrator or _stands_alone(quote)):
                 continue
             if who.speaker != UNNAMED:
                 paragraph_speaker = last_speaker = who.speaker
+                paragraph_kind = who.source_kind
             excerpts.append(
                 Excerpt(
                     document=document,
@@ -272,6 +286,13 @@ def block_excerpts(
         # to last, quotations it holds included.
         first, last = paragraphs[0], paragraphs[-1]
         body = text[first.start : last.end] if text else first.text
+        # A signed letter is its writer's own part in events; a first-person page its metadata
+        # does not sign as a letter says only what its words say.
+        role = (
+            "participant"
+            if letter
+            else speaker_role(speaker=author, cues="", quote=body, document=text or body)
+        )
         return [
             Excerpt(
                 document=document,
@@ -280,9 +301,9 @@ def block_excerpts(
                 end=first.start + len(body),
                 paragraph=0,
                 speaker=author,
-                speaker_role="participant",
+                speaker_role=role,
                 date_text="",
-                source_kind="letter",
+                source_kind="letter" if letter else KIND_NOT_STATED,
                 introducer="",
                 quoted=False,
             )
@@ -302,9 +323,11 @@ def block_excerpts(
                 end=paragraph.end,
                 paragraph=index,
                 speaker=who or UNNAMED,
-                speaker_role="unknown",
+                speaker_role=speaker_role(
+                    speaker=who or UNNAMED, cues="", quote=paragraph.text, document=text
+                ),
                 date_text="",
-                source_kind="unknown",
+                source_kind=KIND_NOT_STATED,
                 introducer="",
                 quoted=False,
             )

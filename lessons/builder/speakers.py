@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
-from .text import MONTH_PATTERN, sentence_spans
-from .types import UNNAMED, SpeakerRole
+from .roles import source_kind, speaker_role
+from .text import MONTH_PATTERN
+from .types import ROLE_NOT_STATED, UNNAMED, SpeakerRole
 
 SPEECH_VERB = re.compile(
     r"\b(?:(?P<aux>has|have|had)\s+)?(?:also\s+)?(?P<verb>"
@@ -26,6 +26,26 @@ _PRONOUN_SUBJECT = re.compile(
 _HONORIFIC_NAME = re.compile(
     r"\b(?:Mr|Mrs|Ms|Miss|Dr|Sir|Lady|Lord)\.?\s+[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?"
 )
+_SEVERAL_CAPITALS = re.compile(r"\b[A-Z][a-z][\w'’-]*(?:\s+[A-Z][a-z][\w'’-]*){1,3}")
+_SENTENCE_SUBJECT = re.compile(
+    r"^\s*(?:(?:And|But|Then|So|Now)\s+)?(?P<name>[A-Z][a-z][\w'’-]*(?:\s+[A-Z][\w'’-]+){0,3})"
+    r"(?![\w'’-])(?!\s+(?:and|or|with)\s+[A-Z])(?=[,\s]+(?:[a-z]|the\b))"
+)
+_NOT_A_NAME = frozenset(
+    """
+    the a an and but then so now well when while after before if in on at of this that these
+    those it its there here yes no oh my our your his her their we they he she you i what why
+    how who where
+    """.split()  # noqa: SIM905 - a long word list reads best as text
+)
+# The words after a quotation that say who spoke it: "said Della", "Kaplan says", "he goes on".
+_AFTER_VERB = re.compile(
+    r"\b(?:said|says|told|tells|wrote|writes|added|adds|goes on|went on|continued|continues|"
+    r"explained|explains|recalled|recalls|asked|replied|noted|notes|insisted|argued|argues|"
+    r"declared|remarked|recalls|admitted|concluded)\b"
+)
+_NAME_AFTER_VERB = re.compile(r"\s*((?:[A-Z][\w'’.-]+\s+){0,3}[A-Z][\w'’.-]+)")
+_NAME = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Dr|Sir|Lady|Lord)\.?\s+[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?")
 _SEVERAL_CAPITALS = re.compile(r"\b[A-Z][a-z][\w'’-]*(?:\s+[A-Z][a-z][\w'’-]*){1,3}")
 _SENTENCE_SUBJECT = re.compile(
     r"^\s*(?:(?:And|But|Then|So|Now)\s+)?(?P<name>[A-Z][a-z][\w'’-]*(?:\s+[A-Z][\w'’-]+){0,3})"
@@ -92,29 +112,6 @@ _ACCORDING_TO = re.compile(
     r"\b(?:according|attributed) to\s+(?P<rest>[^\"“”]{2,160}?)[\s,]*$", re.I
 )
 
-_HISTORIAN_CUES = re.compile(
-    r"\bhistorians?\b|\bauthor of\b|\bprofessor\b|\bscholars?\b|\bbiographer\b|\bresearchers?\b",
-    re.I,
-)
-_PARTICIPANT_CUES = re.compile(
-    r"\bofficers?\b|\bNKVD\b|\bdefendants?\b|\baccused\b|\bconfess\w*|\bprisoners?\b|"
-    r"\binterrogators?\b|\bguards?\b|\bagents?\b|\bchief witness\b|\bsurvivors?\b|\bsoldiers?\b",
-)
-_OBSERVER_CUES = re.compile(
-    r"\bjournalists?\b|\bcorrespondents?\b|\breporters?\b|\bnewspapers?\b|\beditor\b|"
-    r"\bjournal\b|\bmagazine\b|\breported\b|\bambassadors?\b|\bdiplomats?\b|\bvisitors?\b|"
-    r"\bwitnessed\b|\b(?:Times|News|Observer|Republic|Post|Herald|Gazette|Tribune|Daily|"
-    r"Guardian|Nation|Chronicle|Telegraph)\b"
-)
-_NEWSPAPER_CUES = re.compile(
-    r"\breported\b|\bnewspapers?\b|\bjournal\b|\beditor\b|\bmagazine\b|\bwrote in\b|"
-    r"\b(?:Times|News|Observer|Republic|Post|Herald|Gazette|Tribune|Daily|Guardian)\b"
-)
-# A name that shows up beside these words elsewhere in the document took part in the events.
-_DOCUMENT_PARTICIPANT_CUES = re.compile(
-    r"\b(?:accused|defendants?|confess\w*|sentenced|executed|arrested|guilty|chief witness|"
-    r"ordered|deport\w*|purged|tried)\b"
-)
 _DATE = re.compile(
     r"\b(?:(?:early|late|mid-?)\s*)?" + MONTH_PATTERN + r"(?:\s+\d{1,2})?,?\s+\d{4}\b|"
     r"\b(?:[Ii]n|[Oo]n|[Dd]uring)\s+(\d{4})\b"
@@ -144,30 +141,41 @@ def attribute(
     document: str,
     known: dict[str, tuple[str, SpeakerRole]],
     speaker_hint: str = "",
+    after: str = "",
 ) -> Attribution:
-    """Attribute a quotation from the words that introduce it; "unnamed" rather than a guess."""
+    """Attribute a quotation from the words around it; "unnamed" and "not stated" rather than
+    a guess."""
     if speaker_hint:
-        speaker, descriptor, verb, tense = speaker_hint, "", "", "unknown"
+        speaker, descriptor = speaker_hint, ""
     else:
-        speaker, descriptor, verb, tense = _speaker(introducer, quote, context)
+        speaker, descriptor = _speaker(introducer, quote, context)
+    cues = " ".join(part for part in (descriptor, introducer, after) if part)
+    role = speaker_role(speaker=speaker, cues=cues, quote=quote, document=document)
     resolved = _resolve(speaker, known)
     if resolved is not None:
-        speaker, role = resolved
-    else:
-        role = _role(speaker, descriptor + " " + introducer, tense, document, quote)
-    if speaker != UNNAMED:
-        known.setdefault(_surname(speaker), (speaker, role))
-    kind = _source_kind(role, introducer, context, verb)
+        # A person the text has described once keeps that description when named again.
+        speaker = resolved[0]
+        role = resolved[1] if resolved[1] != ROLE_NOT_STATED else role
+    if speaker != UNNAMED and (resolved is None or resolved[1] == ROLE_NOT_STATED):
+        known[_surname(speaker)] = (speaker, role)
+    kind = source_kind(role=role, cues=cues, context=context, speaker=speaker, document=document)
     return Attribution(speaker, role, _date_text(introducer, context, kind), kind)
 
 
-def speaker_after(after: str, previous: str) -> str:
-    """Return who the words right after a quotation name as its speaker, or ""."""
+def clause_after(after: str) -> str:
+    """Return the clause right after a quotation's closing mark ("said Della"), or ""."""
     # Only words right after a closing mark belong to the quotation before them.
     tail = re.match(r"[,.!?…]?[\"”’'][,.!?…]?\s*([^\"“”]{0,160})", after)
     if tail is None or not tail.group(1):
         return ""
-    clause = re.split(r"[.;:!?]\s", tail.group(1), maxsplit=1)[0]
+    return re.split(r"[.;:!?]\s", tail.group(1), maxsplit=1)[0]
+
+
+def speaker_after(after: str, previous: str) -> str:
+    """Return who the words right after a quotation name as its speaker, or ""."""
+    clause = clause_after(after)
+    if not clause:
+        return ""
     verb = _AFTER_VERB.search(clause)
     if verb is None:
         return ""
@@ -220,8 +228,8 @@ def _named_for_pronoun(subject: str, context: str) -> str:
     return named.pop() if len(named) == 1 else UNNAMED
 
 
-def _speaker(introducer: str, quote: str, context: str = "") -> tuple[str, str, str, str]:
-    """Return (speaker, descriptor, verb, tense) read from the introducing words."""
+def _speaker(introducer: str, quote: str, context: str = "") -> tuple[str, str]:
+    """Return (speaker, descriptor) read from the introducing words."""
     according = _ACCORDING_TO.search(introducer)
     if according:
         rest = according.group("rest").strip(" ,:")
@@ -230,28 +238,22 @@ def _speaker(introducer: str, quote: str, context: str = "") -> tuple[str, str, 
         if first[:1].isupper() and (name == UNNAMED or name not in first):
             # "According to Mozilla's manifesto, which outlines...": the source comes first.
             name, descriptor = first, rest[len(first) :].strip(" ,")
-        return name, descriptor, "according to", "unknown"
+        return name, descriptor
     verbs = list(SPEECH_VERB.finditer(introducer))
     if verbs:
-        verb = verbs[-1]
-        tense = (
-            "perfect"
-            if verb.group("aux")
-            else ("present" if verb.group("verb") in _PRESENT else "past")
-        )
-        subject = introducer[: verb.start()]
+        subject = introducer[: verbs[-1].start()]
         if _FIRST_PERSON_SUBJECT.search(subject):
-            return UNNAMED, "", verb.group("verb"), tense
+            return UNNAMED, ""
         name, descriptor = _name_in(subject)
         if name == UNNAMED and _PRONOUN_SUBJECT.search(subject):
             name = _named_for_pronoun(subject, context)
-        return name, descriptor, verb.group("verb"), tense
+        return name, descriptor
     # "X accepted the post "with all my heart"": first-person words belong to the subject.
     if re.search(r"\b(?:I|my|me|we|our|us)\b", quote):
         subject = re.match(r"\s*((?:[A-Z][\w'’-]+\s+){0,3}[A-Z][\w'’-]+)\s+[a-z]", introducer)
         if subject and subject.group(1).split()[0].lower() not in _PRONOUNS:
-            return subject.group(1), "", "", "unknown"
-    return UNNAMED, "", "", "unknown"
+            return subject.group(1), ""
+    return UNNAMED, ""
 
 
 def _name_in(subject: str) -> tuple[str, str]:
@@ -308,64 +310,6 @@ def _resolve(
     if found and (found[0] == speaker or len(speaker.split()) == 1):
         return found
     return None
-
-
-def _role(speaker: str, cues: str, tense: str, document: str, quote: str) -> SpeakerRole:
-    if _HISTORIAN_CUES.search(cues):
-        return "historian"
-    if _PARTICIPANT_CUES.search(cues):
-        return "participant"
-    if _OBSERVER_CUES.search(cues):
-        return "contemporary_observer"
-    if speaker == UNNAMED:
-        return "unknown"
-    if _named_as_participant(speaker, document, quote):
-        return "participant"
-    if tense in ("perfect", "present"):
-        return "historian"
-    if tense == "past" and speaker[:1].isupper():
-        return "contemporary_observer"
-    return "unknown"
-
-
-def _named_as_participant(speaker: str, document: str, quote: str) -> bool:
-    surname = speaker.split()[-1]
-    if len(surname) < 3:
-        return False
-    name = re.compile(r"\b" + re.escape(surname) + r"\b")
-    for sentence in _sentences(document):
-        if name.search(sentence):
-            # The quotation's own words say nothing about the speaker's part in events.
-            outside = sentence.replace(quote, " ") if quote else sentence
-            if name.search(outside) and _DOCUMENT_PARTICIPANT_CUES.search(outside):
-                return True
-    return False
-
-
-@lru_cache(maxsize=4)
-def _sentences(document: str) -> tuple[str, ...]:
-    return tuple(document[start:end] for start, end in sentence_spans(document))
-
-
-def _source_kind(role: SpeakerRole, introducer: str, context: str, verb: str) -> str:
-    lowered = introducer.lower()
-    if "confess" in lowered or (role == "participant" and "confess" in context.lower()):
-        return "trial confession"
-    if "privately" in lowered or "in private" in lowered:
-        return "private remark"
-    if re.search(r"\b(?:speech|conversation|meeting|address)\b", lowered):
-        return "speech"
-    if role == "contemporary_observer":
-        if _NEWSPAPER_CUES.search(introducer):
-            return "newspaper report"
-        return "contemporary account"
-    if role == "historian":
-        return "historian's account"
-    if role == "participant":
-        if verb == "testified" or "witness" in lowered:
-            return "trial testimony"
-        return "participant's account"
-    return "unknown"
 
 
 def _date_text(introducer: str, context: str, kind: str) -> str:

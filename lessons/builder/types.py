@@ -13,6 +13,9 @@ GapKind = Literal["missing_year", "missing_number"]
 
 # The speaker of a quotation the document does not attribute; the editor fills it in.
 UNNAMED = "unnamed"
+# A role or kind of source the text does not state; the editor fills it in.
+ROLE_NOT_STATED: SpeakerRole = "unknown"
+KIND_NOT_STATED = ""
 
 
 @dataclass(frozen=True)

@@ -50,7 +50,7 @@ def test_each_guiding_question_names_speaker_date_kind_and_claim():
         if excerpt.speaker != "unnamed":
             assert excerpt.speaker in text, text
         assert excerpt.date_text in text, text
-        kind = excerpt.source_kind if excerpt.source_kind != "unknown" else "source"
+        kind = excerpt.source_kind or "source"
         assert kind in text, text
         assert " ".join(excerpt.text.split()[:5]).rstrip(",.") in text, text
 

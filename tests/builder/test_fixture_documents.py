@@ -143,19 +143,21 @@ def test_genuine_content_is_kept(kept):
         ("Gregory Zinoviev", "participant", "trial confession", "I would like to repeat"),
         ("The Observer", "contemporary_observer", "newspaper report", "It is futile"),
         ("Anna Louise Strong", "contemporary_observer", "newspaper report", "The key to the"),
-        ("Alexander Orlov", "participant", None, "Stalin decided to arrange"),
-        ("Robin Page Arnot", "contemporary_observer", None, "A second Moscow trial"),
+        # "a NKVD officer": the text names his part, but not what kind of source he left.
+        ("Alexander Orlov", "participant", "", "Stalin decided to arrange"),
+        # "a leading figure in the British Communist Party" says neither when he wrote nor
+        # whether he watched the trials, so his role is left for the editor.
+        ("Robin Page Arnot", "unknown", "", "A second Moscow trial"),
         ("Edvard Radzinsky", "historian", "historian's account", "After they saw"),
         ("James William Crowl", "historian", "historian's account", "Although Louis Fischer"),
-        ("Yuri Piatakov", "participant", None, "with all my heart"),
+        ("Yuri Piatakov", "participant", "trial testimony", "with all my heart"),
     ],
 )
 def test_quoted_excerpts_have_their_speakers(speaker, role, kind, opening):
     excerpts = excerpt_by(SCRAPED, speaker)
     assert any(e.text.startswith(opening) for e in excerpts)
     assert all(e.speaker_role == role for e in excerpts)
-    if kind:
-        assert all(e.source_kind == kind for e in excerpts)
+    assert all(e.source_kind == kind for e in excerpts)
 
 
 def test_confessions_run_to_the_end_of_their_paragraph():
