@@ -2,12 +2,13 @@
 
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.db.models import Count, Prefetch
 from django.http import Http404
 from django.utils import timezone
 
 from accounts.models import Enrollment, User
-from lessons.models import Module
+from lessons.models import Module, Rubric
 
 from .access import assignments_for_student
 from .grades import CriterionScore, Grade
@@ -138,14 +139,20 @@ def class_assignments(classroom) -> list[Assignment]:
     return assignments
 
 
+def assignment_module_of(*, assignment: Assignment) -> Module:
+    """The lesson's written assignment; 404 when the lesson has none."""
+    module = assignment.lesson.modules.filter(kind=Module.Kind.ASSIGNMENT).first()
+    if module is None:
+        raise Http404("This lesson has no written assignment")
+    return module
+
+
 def grading_queue_for(*, assignment: Assignment) -> tuple[Module, list[Submission]]:
     """The assignment's writing module and its handed-in work in grading order, each with
     `current_grade`: the grade of its latest version (None before grading starts).
 
     404 when the lesson has no written assignment."""
-    module = assignment.lesson.modules.filter(kind=Module.Kind.ASSIGNMENT).first()
-    if module is None:
-        raise Http404("This lesson has no written assignment")
+    module = assignment_module_of(assignment=assignment)
     submissions = list(
         Submission.objects.filter(assignment=assignment, module=module)
         .exclude(status=Submission.Status.DRAFT)
@@ -164,17 +171,88 @@ def grading_queue_for(*, assignment: Assignment) -> tuple[Module, list[Submissio
     latest = {v.submission_id: getattr(v, "grade", None) for v in versions}
     for submission in submissions:
         submission.current_grade = latest.get(submission.pk)
-    # An opened but unscored grade is still ungraded: only a complete grade counts as graded.
-    submissions.sort(key=lambda submission: grading_rank_of(submission=submission))
+    submissions.sort(
+        key=lambda s: grading_rank_of(
+            status=s.status, graded=s.current_grade is not None and s.current_grade.is_complete
+        )
+    )
     return module, submissions
 
 
-def grading_rank_of(*, submission: Submission) -> int:
-    """Ungraded (or partly graded) first, then graded not returned, returned, revisions."""
-    grade = submission.current_grade
-    if submission.status == Submission.Status.SUBMITTED:
-        return 1 if grade is not None and grade.is_complete else 0
-    return 2 if submission.status == Submission.Status.RETURNED else 3
+def grading_order_for(*, assignment: Assignment, module_id: int) -> list[tuple[int, str]]:
+    """The same order as grading_queue_for, as (submission pk, status) pairs read as plain
+    values, for moving through the queue without loading anyone's work."""
+    rows = list(
+        Submission.objects.filter(assignment=assignment, module_id=module_id)
+        .exclude(status=Submission.Status.DRAFT)
+        .order_by("submitted_at", "pk")
+        .values_list("pk", "status")
+    )
+    graded = _graded_ids([pk for pk, status in rows if status == Submission.Status.SUBMITTED])
+    rows.sort(key=lambda row: grading_rank_of(status=row[1], graded=row[0] in graded))
+    return rows
+
+
+def _graded_ids(submission_ids: list[int]) -> set[int]:
+    """Those submissions whose latest version has a level chosen for every criterion."""
+    if not submission_ids:
+        return set()
+    latest: dict[int, tuple[int, int]] = {}
+    for submission_id, grade_id, rubric_id in (
+        SubmissionVersion.objects.filter(submission_id__in=submission_ids)
+        .order_by("number")
+        .values_list("submission_id", "grade__pk", "grade__rubric_id")
+    ):
+        latest[submission_id] = (grade_id, rubric_id)
+    started = {ids for ids in latest.values() if ids[0] is not None}
+    if not started:
+        return set()
+    chosen: dict[int, set[int]] = {}
+    for grade_id, criterion_id in CriterionScore.objects.filter(
+        grade_id__in=[grade_id for grade_id, _ in started], level__isnull=False
+    ).values_list("grade_id", "criterion_id"):
+        chosen.setdefault(grade_id, set()).add(criterion_id)
+    criteria = {
+        rubric_id: {c.pk for c in rubric_table_for(rubric_id=rubric_id).criteria}
+        for rubric_id in {rubric_id for _, rubric_id in started}
+    }
+    return {
+        submission_id
+        for submission_id, (grade_id, rubric_id) in latest.items()
+        if grade_id is not None and chosen.get(grade_id, set()) >= criteria.get(rubric_id, set())
+    }
+
+
+@dataclass(frozen=True)
+class QueuePlace:
+    """Where one submission stands in its grading queue."""
+
+    previous_pk: int | None
+    next_pk: int | None
+    position: int
+    length: int
+
+
+def grading_place_of(*, submission: Submission) -> QueuePlace:
+    """The submission's neighbours and position in its assignment's grading queue."""
+    order = grading_order_for(assignment=submission.assignment, module_id=submission.module_id)
+    order = [pk for pk, _ in order]
+    index = order.index(submission.pk) if submission.pk in order else None
+    return QueuePlace(
+        previous_pk=order[index - 1] if index else None,
+        next_pk=order[index + 1] if index is not None and index + 1 < len(order) else None,
+        position=(index or 0) + 1,
+        length=len(order),
+    )
+
+
+def grading_rank_of(*, status: str, graded: bool) -> int:
+    """Ungraded (or partly graded) first, then graded not returned, returned, revisions.
+
+    An opened but unscored grade is still ungraded: only a complete grade counts."""
+    if status == Submission.Status.SUBMITTED:
+        return 1 if graded else 0
+    return 2 if status == Submission.Status.RETURNED else 3
 
 
 def grade_returned_for(*, submission: Submission) -> Grade | None:
@@ -207,3 +285,67 @@ def discussion_for_student(*, assignment: Assignment, module: Module, student: U
         "own_post_ids": {p.pk for p in own},
         "editable_ids": {p.pk for p in own if p.created_at > edit_until},
     }
+
+
+@dataclass(frozen=True)
+class LevelRow:
+    pk: int
+    title: str
+    points: int
+    description: str
+
+
+@dataclass(frozen=True)
+class CriterionRow:
+    pk: int
+    title: str
+    skill: str
+    skill_label: str
+    levels: tuple[LevelRow, ...]
+
+
+@dataclass(frozen=True)
+class RubricTable:
+    """What the grading screen shows of a rubric: its title, criteria, levels and total."""
+
+    pk: int
+    title: str
+    criteria: tuple[CriterionRow, ...]
+
+    @property
+    def max_points(self) -> int:
+        return sum(max((lv.points for lv in c.levels), default=0) for c in self.criteria)
+
+
+# Changes whenever RubricTable's fields change, so no process reads a table of another shape.
+RUBRIC_TABLE_SHAPE = 1
+
+
+def rubric_table_for(*, rubric_id: int) -> RubricTable:
+    """The rubric as a table, from the shared cache when another page already read it.
+
+    Only for a rubric a grade holds: such a rubric is frozen (lessons.models refuses any
+    change to it, its criteria or its levels), so its pk names one content for good."""
+    key = f"rubric-table:{rubric_id}:{RUBRIC_TABLE_SHAPE}"
+    table = cache.get(key)
+    if table is None:
+        rubric = Rubric.objects.prefetch_related("criteria__levels").get(pk=rubric_id)
+        table = RubricTable(
+            pk=rubric.pk,
+            title=rubric.title,
+            criteria=tuple(
+                CriterionRow(
+                    pk=c.pk,
+                    title=c.title,
+                    skill=c.skill,
+                    skill_label=c.get_skill_display() if c.skill else "",
+                    levels=tuple(
+                        LevelRow(lv.pk, lv.title, lv.points, lv.description)
+                        for lv in c.levels.all()
+                    ),
+                )
+                for c in rubric.criteria.all()
+            ),
+        )
+        cache.set(key, table, timeout=7 * 24 * 3600)
+    return table

@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -20,7 +20,12 @@ from .forms import GradeForm
 from .freshness import conditional_page, dashboard_etag, gradebook_etag
 from .grades import CriterionScore, GradeRecord
 from .models import Post, Submission
-from .selectors import grading_queue_for
+from .selectors import (
+    grading_order_for,
+    grading_place_of,
+    grading_queue_for,
+    rubric_table_for,
+)
 from .services import plain_text, post_create
 
 
@@ -87,8 +92,8 @@ def grading_queue(request, pk: int):
 
 
 def _loaded(grade):
-    """The grade with its scores, rubric and history loaded, so showing it costs a fixed
-    few queries."""
+    """The grade with its scores (their criteria and levels) and history loaded, for showing
+    a grade someone else saved beside the choices that were refused."""
     return (
         grading.Grade.objects.select_related("rubric", "version")
         .prefetch_related(
@@ -97,37 +102,63 @@ def _loaded(grade):
                 queryset=CriterionScore.objects.select_related("criterion", "level"),
             ),
             "rubric__criteria__levels",
-            Prefetch(
-                "history", queryset=GradeRecord.objects.select_related("graded_by", "replaced_by")
-            ),
+            _HISTORY,
         )
         .get(pk=grade.pk)
     )
 
 
+_HISTORY = Prefetch(
+    "history", queryset=GradeRecord.objects.select_related("graded_by", "replaced_by")
+)
+
+
+def _shown(grade):
+    """The grade with what the grading screen shows of it: its scores and its history.
+    The rubric comes from rubric_table_for."""
+    prefetch_related_objects([grade], "scores", _HISTORY)
+    return grade
+
+
+def _total(request, grade, *, status: int = 200, **extra):
+    """The total and revision part of the grading screen, after a choice saved by htmx."""
+    ctx = {"grade": _shown(grade), "rubric": rubric_table_for(rubric_id=grade.rubric_id)}
+    return render(request, "coursework/grade_screen.html#total", ctx | extra, status=status)
+
+
 def _grading_context(assignment, submission, **extra):
-    module, queue = grading_queue_for(assignment=assignment)
-    ids = [s.pk for s in queue]
-    index = ids.index(submission.pk) if submission.pk in ids else None
-    current = grading.grade_for(submission=submission)
-    grade = _loaded(current) if current is not None else None
-    scores = {s.criterion_id: s for s in grade.scores.all()} if grade else {}
-    criteria = grade.rubric.criteria.all() if grade else []
-    returned = bool(grade and grade.returned_at)
+    place = grading_place_of(submission=submission)
+    versions = list(submission.versions.all())
+    grade = None
+    if versions:
+        grade = (
+            grading.Grade.objects.filter(version=versions[-1])
+            .prefetch_related("scores", _HISTORY)
+            .first()
+        ) or _shown(grading.grade_for(submission=submission))
     ctx = {
         "assignment": assignment,
         "submission": submission,
-        "versions": list(submission.versions.all()),
-        "grade": grade,
-        "criteria": [(c, scores.get(c.pk)) for c in criteria],
-        # What the form may do: grade handed-in work, or regrade returned work.
-        "can_grade": submission.status == Submission.Status.SUBMITTED and not returned,
-        "can_regrade": submission.status == Submission.Status.RETURNED and returned,
-        "previous": queue[index - 1] if index else None,
-        "next": queue[index + 1] if index is not None and index + 1 < len(queue) else None,
-        "position": (index or 0) + 1,
-        "queue_length": len(queue),
+        "versions": versions,
+        "grade": None,
+        "previous_pk": place.previous_pk,
+        "next_pk": place.next_pk,
+        "position": place.position,
+        "queue_length": place.length,
     }
+    if grade is not None:
+        rubric = rubric_table_for(rubric_id=grade.rubric_id)
+        scores = {s.criterion_id: s for s in grade.scores.all()}
+        returned = bool(grade.returned_at)
+        ctx |= {
+            "grade": grade,
+            "version": versions[-1],
+            "rubric": rubric,
+            "criteria": [(c, scores.get(c.pk)) for c in rubric.criteria],
+            # What the form may do: grade handed-in work, or regrade returned work.
+            "can_grade": submission.status == Submission.Status.SUBMITTED and not returned,
+            "can_regrade": submission.status == Submission.Status.RETURNED and returned,
+        }
     ctx.update(extra)
     return ctx
 
@@ -139,7 +170,7 @@ def _submission_for(assignment, submission_pk: int, *, drafts: bool = False) -> 
         found = found.exclude(status=Submission.Status.DRAFT)
     submission = (
         found.select_related("student", "module__rubric", "assignment")
-        .prefetch_related(Prefetch("versions"))
+        .prefetch_related("versions")
         .first()
     )
     if submission is None:
@@ -232,13 +263,14 @@ def grade_save(request, pk: int, submission_pk: int):
     except grading.StaleGrade as stale:
         if request.htmx:
             # The page keeps the revision it read, so no later choice overwrites theirs.
-            ctx = {
-                "problem": "another teacher saved this grade after you opened the page. "
+            return _total(
+                request,
+                stale.grade,
+                status=409,
+                problem="another teacher saved this grade after you opened the page. "
                 "Reload the page to see their grade.",
-                "grade": _loaded(stale.grade),
-                "form_revision": revision,
-            }
-            return render(request, "coursework/grade_screen.html#total", ctx, status=409)
+                form_revision=revision,
+            )
         ctx = _grading_context(
             assignment,
             submission,
@@ -253,15 +285,12 @@ def grade_save(request, pk: int, submission_pk: int):
             raise Http404("No such submission") from error
         if request.htmx:
             current = grading.grade_for(submission=submission)
-            ctx = {"problem": error.messages[0], "grade": _loaded(current)}
-            return render(request, "coursework/grade_screen.html#total", ctx, status=400)
+            return _total(request, current, status=400, problem=error.messages[0])
         ctx = _grading_context(assignment, submission, problem=error.messages[0])
         return render(request, "coursework/grade_screen.html", ctx, status=400)
     if request.htmx:
-        return render(
-            request, "coursework/grade_screen.html#total", {"grade": _loaded(grade), "saved": True}
-        )
-    total = f"{grade.points} of {grade.rubric.max_points}"
+        return _total(request, grade, saved=True)
+    total = f"{grade.points} of {rubric_table_for(rubric_id=grade.rubric_id).max_points}"
     if action == "return":
         return _return(request, assignment, submission, version_id, saved=total)
     if action == "regrade":
@@ -291,10 +320,10 @@ def _return(request, assignment, submission, version_id: int | None, *, saved: s
         )
     else:
         messages.success(request, f"Returned {submission.student.display_name}'s work.")
-    _, queue = grading_queue_for(assignment=assignment)
-    waiting = [s for s in queue if s.status == Submission.Status.SUBMITTED]
+    order = grading_order_for(assignment=assignment, module_id=submission.module_id)
+    waiting = [pk for pk, status in order if status == Submission.Status.SUBMITTED]
     if waiting:
-        return redirect("coursework:grade", pk=assignment.pk, submission_pk=waiting[0].pk)
+        return redirect("coursework:grade", pk=assignment.pk, submission_pk=waiting[0])
     return redirect("coursework:grading", pk=assignment.pk)
 
 
