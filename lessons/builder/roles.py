@@ -32,7 +32,7 @@ _OBSERVER_CUES = re.compile(
 _FIRST_HAND = re.compile(
     r"\b(?:I|[Ww]e)\s+(?:saw|watched|witnessed|fought|marched|took part|lived through|"
     r"(?:was|were)\s+(?:arrested|imprisoned|jailed|there|present|sentenced|tortured|"
-    r"interrogated|deported|wounded|captured|in))\b|\bwith (?:my|our) own eyes\b"
+    r"interrogated|deported|wounded|captured|in|at|on))\b|\bwith (?:my|our) own eyes\b"
 )
 # Another sentence of the document that says the speaker took part in the events.
 _DOCUMENT_PARTICIPANT_CUES = re.compile(
@@ -43,7 +43,7 @@ _DOCUMENT_PARTICIPANT_CUES = re.compile(
 _LATER_BY_YEARS = 25
 _YEAR = re.compile(r"\b(1[0-9]{3}|20[0-9]{2})\b")
 _STATEMENT_YEAR = re.compile(
-    r"\b(?:in|on|of)\s+(?:(?:early|late|mid-?)\s*)?(?:[A-Z][a-z]+\.?\s+(?:\d{1,2},?\s+)?)?"
+    r"\b(?:[Ii]n|[Oo]n|of)\s+(?:(?:early|late|mid-?)\s*)?(?:[A-Z][a-z]+\.?\s+(?:\d{1,2},?\s+)?)?"
     r"(1[0-9]{3}|20[0-9]{2})\b"
 )
 
@@ -78,7 +78,7 @@ _KIND_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
         "interview",
         re.compile(
             r"\binterview\w*|\btold (?:a |the )?(?:reporter|journalist|"
-            r"interviewer)s?\b|\btold [A-Z]{2,}\b"
+            r"interviewer)s?\b|\btold (?:the )?[A-Z]{2,}\b"
         ),
     ),
     (

@@ -168,7 +168,9 @@ def clause_after(after: str) -> str:
     tail = re.match(r"[,.!?…]?[\"”’'][,.!?…]?\s*([^\"“”]{0,160})", after)
     if tail is None or not tail.group(1):
         return ""
-    return re.split(r"[.;:!?]\s", tail.group(1), maxsplit=1)[0]
+    clause = re.split(r"[.;:!?]\s", tail.group(1), maxsplit=1)[0]
+    # At a paragraph's end the full stop has no space after it: it ends the clause all the same.
+    return re.sub(r"(?<=[a-z]{2})[.;:!?]+$", "", clause.rstrip())
 
 
 def speaker_after(after: str, previous: str) -> str:
