@@ -14,6 +14,8 @@ UNNAMED = {"unnamed"}
 QUOTE_RECALL = 0.9
 QUOTE_PRECISION = 0.9
 EVENT_RECALL = 0.9
+# Where the builder sets no role or kind, the editor fills it in: not stated is never false.
+ROLE_NOT_STATED = "unknown"
 
 
 def expectations() -> list[dict]:
@@ -45,6 +47,50 @@ def same_speaker(expected: str, found: str) -> bool:
     return bool(expected_words & set(norm(found).split()))
 
 
+def matches(quotation: dict, text: str) -> bool:
+    wanted = norm(quotation["text"])
+    return wanted in text or text in wanted
+
+
+def allowed(quotations: list[dict], field: str) -> set[str]:
+    """The roles or kinds the reader found the text to support for these quotations."""
+    found = set()
+    for quotation in quotations:
+        value = quotation.get(field, [])
+        found |= {value} if isinstance(value, str) else set(value)
+    return found
+
+
+def score_sourcing(expect: dict, document: BuiltDocument) -> dict:
+    """Roles and kinds set against those the text supports; a role the text does not give
+    is false, one it gives and the builder leaves unset is only missed."""
+    result = defaultdict(int)
+    false = []
+    for excerpt in document.excerpts:
+        text = norm(excerpt.text)
+        matched = [q for q in expect["quotations"] if matches(q, text)]
+        for field, value in (
+            ("role", excerpt.speaker_role if excerpt.speaker_role != ROLE_NOT_STATED else ""),
+            ("kind", excerpt.source_kind),
+        ):
+            if not value:
+                continue
+            result[f"{field}s_set"] += 1
+            if value in allowed(matched, field):
+                result[f"{field}s_true"] += 1
+            else:
+                false.append(f"{field} {value!r} for {excerpt.speaker}: {excerpt.text[:50]!r}")
+    for quotation in expect["quotations"]:
+        wanted = norm(quotation["text"])
+        mine = [e for e in document.excerpts if wanted in norm(e.text)]
+        for field, attribute in (("role", "speaker_role"), ("kind", "source_kind")):
+            if field in quotation:
+                result[f"{field}s_expected"] += 1
+                choices = allowed([quotation], field)
+                result[f"{field}s_found"] += any(getattr(e, attribute) in choices for e in mine)
+    return {**result, "false_sourcing": false}
+
+
 def score(expect: dict) -> dict:
     document = built(expect["document"])
     excerpts = [(norm(e.text), e.speaker) for e in document.excerpts]
@@ -53,7 +99,7 @@ def score(expect: dict) -> dict:
         for q in expect["quotations"]
     )
     true_excerpts = sum(
-        any(norm(q["text"]) in text or text in norm(q["text"]) for q in expect["quotations"])
+        any(matches(q, text) for q in expect["quotations"])
         and not any(norm(n) == text for n in expect["not_quotations"])
         for text, _ in excerpts
     )
@@ -76,6 +122,7 @@ def score(expect: dict) -> dict:
         "events_found": found_events,
         "residue": residue,
         "metadata_dates": metadata_dates,
+        **score_sourcing(expect, document),
     }
 
 
@@ -83,9 +130,17 @@ def ratio(part: int, whole: int) -> float:
     return part / whole if whole else 1.0
 
 
+SOURCING = [
+    f"{field}s_{count}"
+    for field in ("role", "kind")
+    for count in ("set", "true", "expected", "found")
+]
+
+
 def test_builder_meets_the_corpus_thresholds():
     totals: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     problems = []
+    false_sourcing = []
     for expect in expectations():
         result = score(expect)
         for key in ("all", expect["shape"]):
@@ -94,20 +149,40 @@ def test_builder_meets_the_corpus_thresholds():
             totals[key]["events_expected"] += result["events_expected"]
             totals[key]["events_found"] += result["events_found"]
             totals[key]["residue"] += len(result["residue"]) + len(result["metadata_dates"])
+            for field in SOURCING:
+                totals[key][field] += result.get(field, 0)
         if result["residue"] or result["metadata_dates"]:
             problems.append(f"{expect['document']}: {result['residue']} {result['metadata_dates']}")
-    print("\nshape      quote recall  quote precision  event recall  residue")
+        false_sourcing += [f"{expect['document']}: {item}" for item in result["false_sourcing"]]
+    print(
+        "\nshape      quote recall  quote precision  event recall  residue"
+        "  role precision  role recall  kind precision  kind recall"
+    )
     for key, t in sorted(totals.items()):
         print(
             f"{key:10} {ratio(t['quotes_found'], t['quotes_expected']):>11.0%}"
             f"  {ratio(t['excerpts_true'], t['excerpts']):>15.0%}"
             f"  {ratio(t['events_found'], t['events_expected']):>12.0%}  {t['residue']:>7}"
+            f"  {ratio(t['roles_true'], t['roles_set']):>14.0%}"
+            f"  {ratio(t['roles_found'], t['roles_expected']):>11.0%}"
+            f"  {ratio(t['kinds_true'], t['kinds_set']):>14.0%}"
+            f"  {ratio(t['kinds_found'], t['kinds_expected']):>11.0%}"
         )
     overall = totals["all"]
     assert not problems, problems
     assert ratio(overall["quotes_found"], overall["quotes_expected"]) >= QUOTE_RECALL
     assert ratio(overall["excerpts_true"], overall["excerpts"]) >= QUOTE_PRECISION
     assert ratio(overall["events_found"], overall["events_expected"]) >= EVENT_RECALL
+    # A role or kind the text does not support is a guess presented as a fact: none allowed.
+    assert not false_sourcing, false_sourcing
+
+
+def test_every_role_and_kind_expected_is_one_the_builder_can_name():
+    roles = {"participant", "contemporary_observer", "historian"}
+    for expect in expectations():
+        for quotation in expect["quotations"]:
+            assert allowed([quotation], "role") <= roles, quotation
+            assert all(kind.strip() for kind in allowed([quotation], "kind")), quotation
 
 
 def test_corpus_covers_every_shape_and_era():
