@@ -208,9 +208,13 @@ def _graded_ids(submission_ids: list[int]) -> set[int]:
     if not started:
         return set()
     chosen: dict[int, set[int]] = {}
-    for grade_id, criterion_id in CriterionScore.objects.filter(
-        grade_id__in=[grade_id for grade_id, _ in started], level__isnull=False
-    ).values_list("grade_id", "criterion_id"):
+    for grade_id, criterion_id in (
+        CriterionScore.objects.filter(
+            grade_id__in=[grade_id for grade_id, _ in started], level__isnull=False
+        )
+        .order_by()
+        .values_list("grade_id", "criterion_id")
+    ):
         chosen.setdefault(grade_id, set()).add(criterion_id)
     criteria = {
         rubric_id: {c.pk for c in rubric_table_for(rubric_id=rubric_id).criteria}

@@ -113,10 +113,14 @@ _HISTORY = Prefetch(
 )
 
 
+# Looked up by criterion, so their order does not matter and needs no join.
+_SCORES = Prefetch("scores", queryset=CriterionScore.objects.order_by())
+
+
 def _shown(grade):
     """The grade with what the grading screen shows of it: its scores and its history.
     The rubric comes from rubric_table_for."""
-    prefetch_related_objects([grade], "scores", _HISTORY)
+    prefetch_related_objects([grade], _SCORES, _HISTORY)
     return grade
 
 
@@ -133,7 +137,7 @@ def _grading_context(assignment, submission, **extra):
     if versions:
         grade = (
             grading.Grade.objects.filter(version=versions[-1])
-            .prefetch_related("scores", _HISTORY)
+            .prefetch_related(_SCORES, _HISTORY)
             .first()
         ) or _shown(grading.grade_for(submission=submission))
     ctx = {

@@ -5,6 +5,8 @@ import re
 
 import pytest
 from django.contrib.messages import get_messages
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from coursework import grading, services
@@ -185,6 +187,34 @@ def test_next_and_previous_move_through_the_queue(
     html = page(as_teacher.get(screen_url(first)))
     assert "1 of 3" in html and "Previous</a>" not in html
     assert "Next</a>" not in page(as_teacher.get(screen_url(last)))
+
+
+def test_next_and_previous_follow_the_queue_order_not_the_hand_in_order(
+    as_teacher, assignment, student, classmate, third, teacher
+):
+    returned, graded, partly = (hand_in(assignment, s) for s in (third, classmate, student))
+    grade(returned, teacher, [4, 4, 4, 4])
+    grading.grade_return(submission=returned)
+    grade(graded, teacher, [3, 3, 3, 3])
+    grade(partly, teacher, [2, 2])
+    queue = [s.pk for s in as_teacher.get(queue_url(assignment)).context["queue"]]
+    assert queue == [partly.pk, graded.pk, returned.pk]
+    html = page(as_teacher.get(screen_url(graded)))
+    assert "2 of 3" in html
+    assert f'href="{screen_url(partly)}" rel="prev">Previous' in html
+    assert f'href="{screen_url(returned)}" rel="next">Next' in html
+
+
+def test_grading_screen_reads_the_rubric_from_the_shared_cache_after_the_first_view(
+    as_teacher, assignment, student, classmate
+):
+    first, second = (hand_in(assignment, s) for s in (student, classmate))
+    as_teacher.get(screen_url(first))
+    with CaptureQueriesContext(connection) as queries:
+        html = page(as_teacher.get(screen_url(second)))
+    assert "Rubric: Essay rubric" in html and html.count('type="radio"') == 16
+    read = " ".join(q["sql"] for q in queries.captured_queries)
+    assert "lessons_level" not in read and "lessons_criterion" not in read
 
 
 def test_a_draft_has_no_grading_screen(as_teacher, assignment, student):
