@@ -305,7 +305,8 @@ class Excerpt(models.Model):
         PARTICIPANT = "participant", "Participant"
         OBSERVER = "contemporary_observer", "Contemporary observer"
         HISTORIAN = "historian", "Later historian"
-        UNKNOWN = "unknown", "Unknown"
+        # The document does not say which: the builder never guesses, the editor decides.
+        UNKNOWN = "unknown", "Not stated in the document"
 
     module = models.ForeignKey(Module, on_delete=models.CASCADE, related_name="excerpts")
     position = models.PositiveIntegerField(default=0)

@@ -2,9 +2,11 @@
 
 import json
 from datetime import timedelta
+from importlib import import_module
 from pathlib import Path
 
 import pytest
+from django.apps import apps
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
@@ -170,6 +172,70 @@ def test_the_sourcing_card_says_an_unnamed_speaker_is_not_given(client, admin_us
     client.force_login(admin_user)
     page = client.get(reverse("lessons:lesson-preview", args=[outcome.lesson.pk, module.position]))
     assert "<dt>Who</dt><dd>Not given in the document" in page.content.decode()
+
+
+def test_a_quotation_without_a_cue_is_saved_with_its_role_and_kind_not_stated(db):
+    outcome = documents_import(files=[("winter.txt", UNATTRIBUTED)])
+    excerpt = Excerpt.objects.get(module__lesson=outcome.lesson)
+    assert excerpt.speaker_role == Excerpt.Role.UNKNOWN
+    assert excerpt.source_kind == ""
+
+
+ROLES = (
+    b"The dock strike of 1889\n\n"
+    b"The London dock strike began in August 1889 and lasted a month.\n\n"
+    b'The historian John Lovell argued: "The strike was won by the patience of the men and '
+    b'the support of the public."\n\n'
+    b'Ben Tillett said, "We shall stay out until every man is paid sixpence an hour for his '
+    b'work."\n'
+)
+
+
+def test_an_import_saves_only_the_roles_the_text_gives(db):
+    outcome = documents_import(files=[("strike.txt", ROLES)])
+    saved = {e.speaker: e for e in Excerpt.objects.filter(module__lesson=outcome.lesson)}
+    assert saved["John Lovell"].speaker_role == Excerpt.Role.HISTORIAN
+    assert saved["John Lovell"].source_kind == "historian's account"
+    # Quoted in the past tense with nothing said of him: not a guessed observer.
+    assert saved["Ben Tillett"].speaker_role == Excerpt.Role.UNKNOWN
+    assert saved["Ben Tillett"].source_kind == ""
+
+
+def test_the_sourcing_card_says_a_role_and_kind_are_not_stated(client, admin_user):
+    outcome = documents_import(files=[("strike.txt", ROLES)])
+    tillett = Excerpt.objects.get(module__lesson=outcome.lesson, speaker="Ben Tillett")
+    client.force_login(admin_user)
+    page = client.get(
+        reverse("lessons:lesson-preview", args=[outcome.lesson.pk, tillett.module.position])
+    ).content.decode()
+    assert 'Ben Tillett <span class="muted">(role not stated in the document)</span>' in page
+    assert "<dt>Kind of source</dt><dd>Not stated in the document</dd>" in page
+    assert 'John Lovell <span class="muted">(Later historian)</span>' in page
+    assert "(Unknown)" not in page
+
+
+def test_a_question_about_an_unnamed_speaker_says_the_document_does_not_name_them(
+    client, admin_user
+):
+    outcome = documents_import(files=[("winter.txt", UNATTRIBUTED)])
+    excerpt = Excerpt.objects.get(module__lesson=outcome.lesson)
+    discussion = outcome.lesson.modules.get(kind="discussion")
+    discussion.questions.update(excerpt=excerpt)
+    client.force_login(admin_user)
+    for module in (excerpt.module, discussion):
+        page = client.get(
+            reverse("lessons:lesson-preview", args=[outcome.lesson.pk, module.position])
+        ).content.decode()
+        assert "About: a speaker the document does not name" in page, module.kind
+        assert "About: unnamed" not in page
+
+
+def test_excerpts_saved_with_an_unknown_kind_of_source_now_say_it_is_not_stated(db):
+    migration = import_module("lessons.migrations.0004_excerpt_role_not_stated")
+    outcome = documents_import(files=[("winter.txt", UNATTRIBUTED)])
+    Excerpt.objects.filter(module__lesson=outcome.lesson).update(source_kind="unknown")
+    migration.unknown_kind_to_not_stated(apps, None)
+    assert list(Excerpt.objects.values_list("source_kind", flat=True)) == [""]
 
 
 def test_a_documents_author_date_site_and_address_come_from_its_source(db):
