@@ -139,3 +139,20 @@ def test_an_untitled_document_is_never_named_in_its_questions():
     assert lesson.central_question == (
         "What does this document tell us, and how far can we trust it?"
     )
+
+
+def test_a_speaker_the_document_does_not_place_is_asked_about_without_a_role():
+    named = [(e, t) for e, t in questions_about(montgomery()) if e.speaker != "unnamed"]
+    assert named and all(e.speaker_role == "unknown" for e, _ in named)
+    for _, text in named:
+        if "took part" in text:
+            assert "The document does not say whether" in text, text
+        assert "as a historian" not in text and "an observer at the time" not in text, text
+
+
+def test_a_document_study_title_claims_no_role_its_excerpts_lack():
+    titles = [m.title for m in montgomery().modules if m.kind == "document_study"]
+    assert titles == ["Voices in the documents"]
+    purge = draft("000_665a2d081ee84e32.txt", "004_630794c8bc6d6129.txt")
+    titles = [m.title for m in purge.modules if m.kind == "document_study"]
+    assert titles == ["Participants' own words", "Other voices in the documents"]
