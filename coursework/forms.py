@@ -1,7 +1,9 @@
+from dataclasses import dataclass
+
 from django import forms
 from django.utils import timezone
 
-from lessons.models import Lesson
+from lessons.models import Lesson, Question
 
 from .grading import ScoreInput
 from .services import POST_LIMIT, TEXT_LIMIT
@@ -160,3 +162,43 @@ class GradeForm(forms.Form):
     def refusal(self) -> forms.ValidationError:
         """The first problem, as the grading service would have raised it."""
         return forms.ValidationError(self.non_field_errors()[0])
+
+
+@dataclass(frozen=True)
+class AnswerSent:
+    question: Question
+    text: str
+    revision: int
+
+
+class AnswersForm(forms.Form):
+    """The answers a module's page sends: `answer-<question id>` with the `revision-<question
+    id>` its page showed (0, or missing, when it showed no answer).
+
+    Its cleaned data carries `answers` (AnswerSent, in the order sent, only for the boxes the
+    page sent) and `problems`: what was refused before any answer is saved."""
+
+    def __init__(self, data, *, questions):
+        super().__init__(data)
+        self.questions = {q.pk: q for q in questions}
+        for pk in self.questions:
+            self.fields[f"answer-{pk}"] = _RawField()
+            self.fields[f"revision-{pk}"] = _RawField()
+
+    def clean(self):
+        data = super().clean()
+        answers, problems = [], []
+        for key in self.data:
+            if not key.startswith("answer-"):
+                continue
+            pk = key.removeprefix("answer-")
+            question = self.questions.get(int(pk)) if pk.isdigit() else None
+            if question is None:
+                problems.append("One answer was for a question that is not in this module.")
+                continue
+            revision = data[f"revision-{question.pk}"].strip() or "0"
+            if not revision.isdigit():
+                problems.append("this page's copy of an answer is damaged; reload the page.")
+                continue
+            answers.append(AnswerSent(question, data[key], int(revision)))
+        return data | {"answers": answers, "problems": problems}

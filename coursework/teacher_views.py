@@ -190,35 +190,36 @@ def grade_screen(request, pk: int, submission_pk: int):
     return render(request, "coursework/grade_screen.html", _grading_context(assignment, submission))
 
 
-def _sent_choices(request, rubric) -> list[tuple[str, str]]:
+def _sent_choices(form: GradeForm, rubric_id: int) -> list[tuple[str, str]]:
     """What the refused form asked for, criterion by criterion, to show beside the saved grade."""
     choices = []
-    for criterion in rubric.criteria.prefetch_related("levels"):
-        raw = request.POST.get(f"level-{criterion.pk}", "")
-        level = next((lv for lv in criterion.levels.all() if str(lv.pk) == raw), None)
-        choices.append((criterion.title, str(level) if level else "—"))
+    for criterion in rubric_table_for(rubric_id=rubric_id).criteria:
+        raw = form.cleaned_data.get(f"level-{criterion.pk}", "")
+        level = next((lv for lv in criterion.levels if str(lv.pk) == raw), None)
+        choices.append((criterion.title, f"{level.title} ({level.points})" if level else "—"))
     return choices
 
 
-def _sent_comments(request, rubric) -> list[tuple[str, str]]:
+def _sent_comments(form: GradeForm | None) -> list[tuple[str, str]]:
     """The comments a refused form carried, so the teacher can copy them over."""
-    sent = [
-        (c.title, request.POST.get(f"comment-{c.pk}", "").strip()) for c in rubric.criteria.all()
-    ]
-    sent.append(("Overall comment", request.POST.get("comment", "").strip()))
+    if form is None:
+        return []
+    sent = [(c.title, form.cleaned_data.get(f"comment-{c.pk}", "").strip()) for c in form.criteria]
+    sent.append(("Overall comment", form.cleaned_data.get("comment", "").strip()))
     return [(title, text) for title, text in sent if text]
 
 
-def _not_current(request, assignment, submission_pk: int, message: str):
+def _not_current(request, assignment, submission_pk: int, message: str, form=None):
     """409: the page graded a version that is gone, superseded or returned."""
     if request.htmx:
         ctx = {"problem": message, "not_current": True}
         return render(request, "coursework/grade_screen.html#total", ctx, status=409)
-    submission = Submission.objects.select_related("student", "module__rubric").get(
-        pk=submission_pk
+    submission = (
+        Submission.objects.select_related("student", "module", "assignment")
+        .prefetch_related("versions")
+        .get(pk=submission_pk)
     )
-    rubric = submission.module.rubric
-    ctx = {"not_current": message, "sent_comments": _sent_comments(request, rubric)}
+    ctx = {"not_current": message, "sent_comments": _sent_comments(form)}
     if submission.status == Submission.Status.DRAFT:
         ctx |= {"assignment": assignment, "submission": submission, "grade": None}
     else:
@@ -263,7 +264,7 @@ def grade_save(request, pk: int, submission_pk: int):
                 regrade=action == "regrade",
             )
     except grading.GradeNotCurrent as gone:
-        return _not_current(request, assignment, submission.pk, gone.message)
+        return _not_current(request, assignment, submission.pk, gone.message, form)
     except grading.StaleGrade as stale:
         if request.htmx:
             # The page keeps the revision it read, so no later choice overwrites theirs.
@@ -279,9 +280,9 @@ def grade_save(request, pk: int, submission_pk: int):
             assignment,
             submission,
             stale=_loaded(stale.grade),
-            sent_choices=_sent_choices(request, rubric),
-            sent_comment=request.POST.get("comment", ""),
-            sent_comments=_sent_comments(request, rubric),
+            sent_choices=_sent_choices(form, stale.grade.rubric_id),
+            sent_comment=form.cleaned_data["comment"],
+            sent_comments=_sent_comments(form),
         )
         return render(request, "coursework/grade_screen.html", ctx, status=409)
     except ValidationError as error:
@@ -296,7 +297,7 @@ def grade_save(request, pk: int, submission_pk: int):
         return _total(request, grade, saved=True)
     total = f"{grade.points} of {rubric_table_for(rubric_id=grade.rubric_id).max_points}"
     if action == "return":
-        return _return(request, assignment, submission, version_id, saved=total)
+        return _return(request, assignment, submission, version_id, saved=total, form=form)
     if action == "regrade":
         messages.success(
             request,
@@ -308,12 +309,12 @@ def grade_save(request, pk: int, submission_pk: int):
     return redirect("coursework:grade", pk=assignment.pk, submission_pk=submission.pk)
 
 
-def _return(request, assignment, submission, version_id: int | None, *, saved: str = ""):
+def _return(request, assignment, submission, version_id: int | None, *, saved: str = "", form=None):
     """Return the work, then move to the next handed-in work waiting for a grade."""
     try:
         grading.grade_return(submission=submission, version_id=version_id)
     except grading.GradeNotCurrent as gone:
-        return _not_current(request, assignment, submission.pk, gone.message)
+        return _not_current(request, assignment, submission.pk, gone.message, form)
     except ValidationError as error:
         prefix = f"Saved the grade ({saved}) but did not return it: " if saved else ""
         refusal_show(request, error, prefix=prefix)

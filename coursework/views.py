@@ -24,7 +24,7 @@ from .access import (
     require_work_allowed,
     student_for_teacher,
 )
-from .forms import AssignForm, AssignmentDatesForm, DraftForm, PostForm
+from .forms import AnswersForm, AssignForm, AssignmentDatesForm, DraftForm, PostForm
 from .freshness import conditional_page, module_page_etag, student_home_etag
 from .models import Answer, Post, Progress, Submission
 from .selectors import (
@@ -264,13 +264,6 @@ def _back(assignment, module):
     return redirect("coursework:player-module", pk=assignment.pk, position=module.position)
 
 
-def _revision_sent(post, question_id: int) -> int | None:
-    """The answer's revision the page was loaded with: 0 when the form names none (the page
-    showed no answer), None when it is not a number."""
-    value = post.get(f"revision-{question_id}", "0").strip()
-    return int(value) if value.isdigit() else None
-
-
 @require_POST
 @login_required
 def answers_save(request, pk: int, position: int):
@@ -279,26 +272,19 @@ def answers_save(request, pk: int, position: int):
     assignment, module = _work_in(request, pk, position)
     if module.kind not in services.ANSWERED_KINDS:
         raise Http404("This module takes no written answers")
-    questions = {q.pk: q for q in module.questions.select_related("module")}
-    saved, problems, conflicts = [], [], []
-    for key, value in request.POST.items():
-        if not key.startswith("answer-"):
-            continue
-        question = questions.get(int(key.removeprefix("answer-")) if key[7:].isdigit() else -1)
-        if question is None:
-            problems.append("One answer was for a question that is not in this module.")
-            continue
-        revision = _revision_sent(request.POST, question.pk)
-        if revision is None:
-            problems.append("this page's copy of an answer is damaged; reload the page.")
-            continue
+    form = AnswersForm(request.POST, questions=module.questions.select_related("module"))
+    # Never invalid as a whole: a refused box is one of its problems, the others still save.
+    form.is_valid()
+    problems = list(form.cleaned_data["problems"])
+    saved, conflicts = [], []
+    for sent in form.cleaned_data["answers"]:
         try:
             answer = services.answer_save(
                 assignment=assignment,
                 student=request.user,
-                question=question,
-                text=value,
-                revision=revision,
+                question=sent.question,
+                text=sent.text,
+                revision=sent.revision,
             )
         except services.StaleAnswer as stale:
             conflicts.append(stale)
