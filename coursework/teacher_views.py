@@ -19,7 +19,7 @@ from .dashboard import FILTERS, SKILLS, dashboard_build, gradebook_build
 from .forms import GradeForm
 from .freshness import conditional_page, dashboard_etag, gradebook_etag
 from .grades import CriterionScore, GradeRecord
-from .models import Post, Submission
+from .models import Assignment, Post, Submission
 from .selectors import (
     grading_order_for,
     grading_place_of,
@@ -167,8 +167,12 @@ def _grading_context(assignment, submission, **extra):
     return ctx
 
 
-def _submission_for(assignment, submission_pk: int, *, drafts: bool = False) -> Submission:
-    """The class's submission; a draft only when asked, for a save whose work went back."""
+def _submission_for(
+    request, pk: int, submission_pk: int, *, drafts: bool = False
+) -> tuple[Assignment, Submission]:
+    """The teacher's assignment and its class's submission; a draft only when asked, for a
+    save whose work went back. 404 for an outsider or another class's work."""
+    assignment = assignment_for_teacher(request.user, pk)
     found = Submission.objects.filter(pk=submission_pk, assignment=assignment)
     if not drafts:
         found = found.exclude(status=Submission.Status.DRAFT)
@@ -179,14 +183,13 @@ def _submission_for(assignment, submission_pk: int, *, drafts: bool = False) -> 
     )
     if submission is None:
         raise Http404("No such submission")
-    return submission
+    return assignment, submission
 
 
 @require_GET
 @login_required
 def grade_screen(request, pk: int, submission_pk: int):
-    assignment = assignment_for_teacher(request.user, pk)
-    submission = _submission_for(assignment, submission_pk)
+    assignment, submission = _submission_for(request, pk, submission_pk)
     return render(request, "coursework/grade_screen.html", _grading_context(assignment, submission))
 
 
@@ -232,8 +235,7 @@ def _not_current(request, assignment, submission_pk: int, message: str, form=Non
 def grade_save(request, pk: int, submission_pk: int):
     """Save the whole grade (and with "Return to student" return it, or with "Regrade"
     replace a returned one), or with htmx one criterion's level as soon as it is chosen."""
-    assignment = assignment_for_teacher(request.user, pk)
-    submission = _submission_for(assignment, submission_pk, drafts=True)
+    assignment, submission = _submission_for(request, pk, submission_pk, drafts=True)
     rubric = submission.module.rubric
     form = GradeForm(request.POST, rubric=rubric)
     revision = None
@@ -335,8 +337,7 @@ def _return(request, assignment, submission, version_id: int | None, *, saved: s
 @require_POST
 @login_required
 def grade_return(request, pk: int, submission_pk: int):
-    assignment = assignment_for_teacher(request.user, pk)
-    submission = _submission_for(assignment, submission_pk)
+    assignment, submission = _submission_for(request, pk, submission_pk)
     version_id = None
     raw = request.POST.get("version", "").strip()
     if raw.isdigit():
@@ -359,8 +360,7 @@ def grade_return_all(request, pk: int):
 @require_POST
 @login_required
 def revision_request(request, pk: int, submission_pk: int):
-    assignment = assignment_for_teacher(request.user, pk)
-    submission = _submission_for(assignment, submission_pk)
+    assignment, submission = _submission_for(request, pk, submission_pk)
     try:
         grading.revision_request(submission=submission, comment=request.POST.get("comment", ""))
     except ValidationError as error:
