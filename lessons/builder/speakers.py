@@ -45,26 +45,6 @@ _AFTER_VERB = re.compile(
     r"declared|remarked|recalls|admitted|concluded)\b"
 )
 _NAME_AFTER_VERB = re.compile(r"\s*((?:[A-Z][\w'’.-]+\s+){0,3}[A-Z][\w'’.-]+)")
-_NAME = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Dr|Sir|Lady|Lord)\.?\s+[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?")
-_SEVERAL_CAPITALS = re.compile(r"\b[A-Z][a-z][\w'’-]*(?:\s+[A-Z][a-z][\w'’-]*){1,3}")
-_SENTENCE_SUBJECT = re.compile(
-    r"^\s*(?:(?:And|But|Then|So|Now)\s+)?(?P<name>[A-Z][a-z][\w'’-]*(?:\s+[A-Z][\w'’-]+){0,3})"
-    r"(?![\w'’-])(?!\s+(?:and|or|with)\s+[A-Z])(?=[,\s]+(?:[a-z]|the\b))"
-)
-_NOT_A_NAME = frozenset(
-    """
-    the a an and but then so now well when while after before if in on at of this that these
-    those it its there here yes no oh my our your his her their we they he she you i what why
-    how who where
-    """.split()  # noqa: SIM905 - a long word list reads best as text
-)
-# The words after a quotation that say who spoke it: "said Della", "Kaplan says", "he goes on".
-_AFTER_VERB = re.compile(
-    r"\b(?:said|says|told|tells|wrote|writes|added|adds|goes on|went on|continued|continues|"
-    r"explained|explains|recalled|recalls|asked|replied|noted|notes|insisted|argued|argues|"
-    r"declared|remarked|recalls|admitted|concluded)\b"
-)
-_NAME_AFTER_VERB = re.compile(r"\s*((?:[A-Z][\w'’.-]+\s+){0,3}[A-Z][\w'’.-]+)")
 _PRESENT = frozenset(
     {
         "says",
