@@ -56,8 +56,8 @@ class Student(NamedTuple):
     display_name = User.display_name
 
 
-@dataclass
-class SkillResult:
+class SkillResult(NamedTuple):
+    # A tuple rather than a dataclass: a class of 200 makes a thousand of these per page.
     level: float | None  # average rubric level, on a 0–4 scale
     answered: int
     asked: int

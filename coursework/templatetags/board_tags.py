@@ -15,7 +15,7 @@ from django.utils.dates import MONTHS_3
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
-from coursework.dashboard import SKILLS, Dashboard, GradebookCell, GradebookRow
+from coursework.dashboard import SKILLS, Dashboard, GradebookCell, GradebookRow, SkillResult
 
 register = template.Library()
 
@@ -122,22 +122,21 @@ def skill_rows(board: Dashboard) -> SafeString:
     """One <tr> per student: average rubric level and questions answered, by skill."""
     made: dict[tuple, SafeString] = {}
 
-    def skill_cell(level: float | None, answered: int, asked: int) -> SafeString:
-        key = (level, answered, asked)
-        if key not in made:
-            made[key] = format_html(
+    def skill_cell(result: SkillResult) -> SafeString:
+        if result not in made:
+            level, answered, asked = result
+            made[result] = format_html(
                 '<td>{}<br><span class="muted">{}/{} answered</span></td>',
                 "not graded" if level is None else f"level {floatformat(level, 1)}",
                 answered,
                 asked,
             )
-        return made[key]
+        return made[result]
 
     rows = []
     for row in board.all_rows:
-        results = [row.skills[skill] for skill, _label in SKILLS]
         head = format_html('<tr><th scope="row">{}</th>', row.student.display_name)
-        cells = [skill_cell(r.level, r.answered, r.asked) for r in results]
+        cells = [skill_cell(row.skills[skill]) for skill, _label in SKILLS]
         rows.append(_row(head, cells, _ROW_END))
     return _joined(rows)
 
