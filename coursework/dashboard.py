@@ -145,12 +145,13 @@ def dashboard_build(assignment: Assignment, *, show: str = "", stuck_days: int =
     """Students by modules for one assignment, with per-skill results and a filter applied."""
     modules = list(assignment.lesson.modules.all())
     students = _students(assignment.classroom_id)
-    progress: dict[tuple[int, int], Cell] = {
-        (student_id, module_id): Cell(state, last)
-        for student_id, module_id, state, last in Progress.objects.filter(assignment=assignment)
+    progress: dict[int, dict[int, Cell]] = {}
+    for student_id, module_id, state, last in (
+        Progress.objects.filter(assignment=assignment)
         .order_by()
         .values_list("student_id", "module_id", "state", "last_activity_at")
-    }
+    ):
+        progress.setdefault(student_id, {})[module_id] = Cell(state, last)
     late_hand_ins = set(
         Submission.objects.filter(assignment=assignment, late=True)
         .exclude(status=Submission.Status.DRAFT)
@@ -187,7 +188,8 @@ def dashboard_build(assignment: Assignment, *, show: str = "", stuck_days: int =
     rows = []
     for student in students:
         pk = student.pk
-        cells = [progress.get((pk, module_id), NOT_STARTED_CELL) for module_id in module_ids]
+        by_module = progress.get(pk, {})
+        cells = [by_module.get(module_id, NOT_STARTED_CELL) for module_id in module_ids]
         complete = sum(1 for c in cells if c.state == COMPLETE)
         times = [c.last_activity_at for c in cells if c.last_activity_at is not None]
         last = max(times) if times else None
@@ -203,9 +205,9 @@ def dashboard_build(assignment: Assignment, *, show: str = "", stuck_days: int =
         for skill, _ in SKILLS:
             chosen = levels.get(skill)
             skills[skill] = SkillResult(
-                level=sum(chosen) / len(chosen) if chosen else None,
-                answered=done.get(skill, 0),
-                asked=questions_by_skill.get(skill, 0),
+                sum(chosen) / len(chosen) if chosen else None,
+                done.get(skill, 0),
+                questions_by_skill.get(skill, 0),
             )
         rows.append(
             StudentRow(
