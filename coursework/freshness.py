@@ -33,6 +33,7 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.views.decorators.http import condition
 
 from accounts.access import classrooms_visible_to
+from lessons.models import Module
 
 from .access import assignments_for_student, assignments_for_teacher
 from .models import Assignment, Post, Progress, WorkStamp
@@ -154,6 +155,36 @@ def module_page_etag(request, pk: int, position: int) -> str | None:
     # Once the resolution has passed, opening the module records activity again.
     recent = activity is not None and now - activity < ACTIVITY_RESOLUTION
     return _etag(request, "module", pk, position, stamp, work, archived, overdue, recent, editable)
+
+
+def module_page_etag_after_opening(request, assignment, module) -> str | None:
+    """What module_page_etag gives for the same state, from what the module page's view holds
+    once it has recorded the visit: its assignment row (read before the view's own writes,
+    which touch only the student's work stamp), and activity that is now recent. Only the
+    work stamp is read again. A discussion (the student's editable posts) or an archived
+    class (no visit recorded) takes the full query."""
+    if module.kind == Module.Kind.DISCUSSION or assignment.classroom.archived:
+        return module_page_etag(request, assignment.pk, module.position)
+    if not _may_tag(request):
+        return None
+    work = (
+        WorkStamp.objects.filter(assignment=assignment, student=request.user)
+        .values_list("stamp", flat=True)
+        .first()
+    )
+    overdue = assignment.due_at is not None and assignment.due_at < timezone.now()
+    return _etag(
+        request,
+        "module",
+        assignment.pk,
+        module.position,
+        assignment.stamp,
+        work,
+        False,
+        overdue,
+        True,
+        0,
+    )
 
 
 def student_home_etag(request) -> str | None:

@@ -25,7 +25,12 @@ from .access import (
     student_for_teacher,
 )
 from .forms import AnswersForm, AssignForm, AssignmentDatesForm, DraftForm, PostForm
-from .freshness import conditional_page, module_page_etag, student_home_etag
+from .freshness import (
+    conditional_page,
+    module_page_etag,
+    module_page_etag_after_opening,
+    student_home_etag,
+)
 from .models import Answer, Post, Progress, Submission
 from .selectors import (
     discussion_for_student,
@@ -250,7 +255,7 @@ def player_module(request, pk: int, position: int):
         services.submission_for(assignment=assignment, student=request.user, module=module)
     # Then the ETag, then the content: a change landing in between leaves the ETag older
     # than the page, so the next request renders again; never the other way round.
-    etag = module_page_etag(request, pk, position)
+    etag = module_page_etag_after_opening(request, assignment, module)
     ctx = _player_context(request, assignment, module, modules=modules, questions=questions)
     response = render(request, "coursework/player.html", ctx)
     if etag is None:

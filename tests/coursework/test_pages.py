@@ -25,6 +25,7 @@ from coursework.models import Answer, Assignment, Post, Progress, Submission, Wo
 from lessons.models import Module
 from tests.conftest import make_user, not_modified_queries
 from tests.coursework.conftest import (
+    COMPARE,
     DISCUSS,
     READING,
     STUDY,
@@ -730,3 +731,21 @@ def test_renamed_replier_from_outside_the_class_shows_by_the_new_name(
     html = reload(as_student, url)
     assert f"<strong>Renamed {person.last_name}</strong>" in html
     assert old_name not in html
+
+
+@pytest.mark.parametrize("archived", [False, True])
+def test_the_etag_a_module_page_sends_is_the_one_it_then_confirms(
+    as_student, assignment, classroom, archived
+):
+    # The view sets its ETag from what it holds after recording the visit; the next request
+    # compares with the full query. Both must agree for every kind of module, or no browser
+    # would ever get a 304.
+    if archived:
+        accounts_services.class_set_archived(classroom=classroom, archived=True)
+    for position in (READING, STUDY, COMPARE, DISCUSS, WRITE):
+        url = module_url(assignment, position)
+        as_student.get(url)  # the first visit changes the student's work stamp
+        sent = as_student.get(url)
+        assert sent.status_code == 200
+        confirmed = as_student.get(url, HTTP_IF_NONE_MATCH=sent["ETag"])
+        assert confirmed.status_code == 304, f"module {position}"
