@@ -192,7 +192,10 @@ def student_home_etag(request) -> str | None:
     if not _may_tag(request) or request.user.is_teacher or request.user.is_staff:
         return None
     student, now = request.user, timezone.now()
-    assigned = assignments_for_student(student).filter(classroom=OuterRef("pk"))
+    # The class's assignments by a join, counted and summed per class; the student's work
+    # stamps (which no join reaches) by one subquery.
+    active = Q(assignments__withdrawn_at__isnull=True)
+    opened = Q(assignments__opens_at__isnull=True) | Q(assignments__opens_at__lte=now)
     work = WorkStamp.objects.filter(
         student=student,
         assignment__classroom=OuterRef("pk"),
@@ -201,12 +204,10 @@ def student_home_etag(request) -> str | None:
     rows = (
         classrooms_visible_to(student)
         .annotate(
-            assigned=_count(assigned, "classroom"),
-            assigned_stamps=_stamp_sum(assigned, "classroom"),
-            opened=_count(
-                assigned.filter(Q(opens_at__isnull=True) | Q(opens_at__lte=now)), "classroom"
-            ),
-            overdue=_count(assigned.filter(due_at__lt=now), "classroom"),
+            assigned=Count("assignments", filter=active),
+            assigned_stamps=Sum("assignments__stamp", filter=active),
+            opened=Count("assignments", filter=active & opened),
+            overdue=Count("assignments", filter=active & Q(assignments__due_at__lt=now)),
             work=_stamp_sum(work, "assignment__classroom"),
         )
         .order_by("pk")
