@@ -38,6 +38,11 @@ class Grade(models.Model):
         return f"Grade for {self.version}"
 
     @property
+    def is_saved(self) -> bool:
+        """Returned, or saved at least once (every save moves the revision on)."""
+        return self.returned_at is not None or self.revision > 0
+
+    @property
     def rubric_points(self) -> int:
         """The points awarded as they were when each level was chosen."""
         return sum(score.points or 0 for score in self.scores.all() if score.level_id)

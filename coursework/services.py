@@ -409,8 +409,7 @@ def submission_submit(
 def grading_started(grade: Grade | None) -> bool:
     """The teacher returned this grade or saved anything in it: a level, a comment, a total."""
     return grade is not None and (
-        grade.returned_at is not None
-        or grade.revision > 0
+        grade.is_saved
         or bool(grade.comment)
         or grade.override_points is not None
         or grade.scores.exists()

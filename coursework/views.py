@@ -210,12 +210,13 @@ def _player_context(request, assignment, module, *, modules=None, questions=None
         ctx["submission"] = submission
         ctx["versions"] = list(submission.versions.select_related("grade"))
         latest = ctx["versions"][-1] if ctx["versions"] else None
+        grade = getattr(latest, "grade", None)
         # Once the teacher has saved anything for the latest hand-in it stays handed in.
         ctx["unsubmit_version"] = (
             latest.number
             if latest is not None
             and submission.status == Submission.Status.SUBMITTED
-            and not _grade_saved(getattr(latest, "grade", None))
+            and not (grade is not None and grade.is_saved)
             else None
         )
         ctx["returned_grade"] = grade_returned_for(submission=submission)
@@ -225,11 +226,6 @@ def _player_context(request, assignment, module, *, modules=None, questions=None
         )
     ctx.update(extra)
     return ctx
-
-
-def _grade_saved(grade) -> bool:
-    # Every save of a grade moves its revision on, so the page needs no look at its scores.
-    return grade is not None and (grade.returned_at is not None or grade.revision > 0)
 
 
 @require_GET
