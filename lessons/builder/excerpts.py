@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from functools import partial
 
 from .roles import speaker_role
 from .speakers import (
@@ -80,26 +81,19 @@ def extract_excerpts(*, document: str, paragraphs: list[Paragraph], text: str) -
                 after = clause_after(body[item.end : item.end + 200]) if hint else ""
                 if not hint and item.start <= 1 and item.context.rstrip().endswith(":"):
                     hint = _named_before(previous_tail)
-            who = attribute(
+            attribute_here = partial(
+                attribute,
                 introducer=item.introducer,
                 context=item.context,
                 quote=quote,
                 document=text,
                 known=known,
-                speaker_hint=hint,
-                after=after,
             )
+            who = attribute_here(speaker_hint=hint, after=after)
             narrator = item.quoted and first_person_introduced(item.introducer)
             if who.speaker == UNNAMED and item.quoted and paragraph_speaker and not narrator:
                 # A quotation that carries on after its attribution is the same speaker's.
-                who = attribute(
-                    introducer=item.introducer,
-                    context=item.context,
-                    quote=quote,
-                    document=text,
-                    known=known,
-                    speaker_hint=paragraph_speaker,
-                )
+                who = attribute_here(speaker_hint=paragraph_speaker)
                 # Words carried on in the same paragraph come from the same source.
                 who = replace(who, source_kind=who.source_kind or paragraph_kind)
             if who.speaker == UNNAMED and item.quoted and not (narrator or _stands_alone(quote)):
