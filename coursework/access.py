@@ -20,9 +20,14 @@ from accounts.models import Enrollment, User
 from .models import Assignment
 
 
-def _get(pk: int) -> Assignment:
+def _get(pk: int, **annotations) -> Assignment:
     try:
-        return Assignment.objects.active().select_related("classroom", "lesson").get(pk=pk)
+        return (
+            Assignment.objects.active()
+            .select_related("classroom", "lesson")
+            .annotate(**annotations)
+            .get(pk=pk)
+        )
     except Assignment.DoesNotExist:
         raise Http404("No such assignment") from None
 
@@ -73,15 +78,7 @@ def assignment_for_student(user: User, pk: int) -> Assignment:
     # Whether the user is in the class comes with the row: the student's every request
     # starts here, so it is one query, not two.
     enrolled = Enrollment.objects.active().filter(classroom=OuterRef("classroom"), student=user)
-    try:
-        assignment = (
-            Assignment.objects.active()
-            .select_related("classroom", "lesson")
-            .annotate(is_enrolled=Exists(enrolled))
-            .get(pk=pk)
-        )
-    except Assignment.DoesNotExist:
-        raise Http404("No such assignment") from None
+    assignment = _get(pk, is_enrolled=Exists(enrolled))
     if assignment.is_enrolled:
         if assignment.opens_at and assignment.opens_at > timezone.now():
             raise PermissionDenied(
