@@ -117,6 +117,7 @@ INSTALLED_APPS = [
     "accounts",
     "lessons",
     "coursework",
+    "studio",
 ]
 
 MIDDLEWARE = [

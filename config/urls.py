@@ -7,5 +7,6 @@ urlpatterns = [
     path("", include("coursework.urls")),
     path("", include("lessons.urls")),
     path("", include("accounts.urls")),
+    path("studio/", include("studio.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -63,6 +63,30 @@ class SourceDocument(models.Model):
         return reverse("lessons:document-detail", args=[self.pk])
 
 
+class EditorNote(models.Model):
+    """Words an editor supplies where the source leaves a gap, shown to students in [brackets].
+
+    The note sits at a character offset of the document's cleaned text; the source text itself
+    never changes.
+    """
+
+    document = models.ForeignKey(
+        SourceDocument, on_delete=models.CASCADE, related_name="editor_notes"
+    )
+    offset = models.PositiveIntegerField(help_text="Where in the cleaned text the note goes.")
+    text = models.CharField(max_length=300)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["document", "offset", "pk"]
+
+    def __str__(self) -> str:
+        return f"[{self.text}]"
+
+
 class Reference(models.Model):
     """A work the document cites for one of its sentences."""
 
@@ -109,11 +133,27 @@ class Lesson(models.Model):
     builder_notes = models.JSONField(
         default=dict, blank=True, help_text="The builder's gaps and corroborations, for editors."
     )
+    # A teacher's private copy: only its owner sees it until an admin publishes it for everyone.
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="own_lessons",
+        help_text="Set on a teacher's own copy; empty for the school's lessons.",
+    )
+    copied_from = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="copies"
+    )
+    # Bumped by every studio save of the lesson's own fields, modules' order or rubric, so a
+    # save from a page showing an older revision is refused instead of overwriting.
+    revision = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     published_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["title", "-version"]
+        permissions = [("author_lessons", "Can author lessons")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(status__in=["draft", "published", "archived"]),
@@ -273,6 +313,8 @@ class Module(models.Model):
     rubric = models.ForeignKey(
         Rubric, on_delete=models.PROTECT, null=True, blank=True, related_name="modules"
     )
+    # Bumped by every studio save of the module, its excerpts or its questions (see Lesson).
+    revision = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["lesson", "position"]
