@@ -80,13 +80,17 @@ def class_set_joining(*, classroom: Classroom, enabled: bool) -> None:
 
 
 def class_add_coteacher(*, classroom: Classroom, username: str) -> User:
-    """Add another teacher to the class by username."""
+    """Add another teacher to the class by username.
+
+    A username that is unknown, inactive or not a teacher's gets the same answer, so the form
+    can't be used to find out which student accounts exist.
+    """
     username = username.strip()
-    teacher = User.objects.filter(username__iexact=username, is_active=True).first()
+    teacher = User.objects.filter(
+        username__iexact=username, is_active=True, role=User.Role.TEACHER
+    ).first()
     if teacher is None:
-        raise ValidationError(f"No teacher has the username {username!r}.")
-    if not teacher.is_teacher:
-        raise ValidationError(f"{username!r} is not a teacher account.")
+        raise ValidationError(f"No teacher account has the username {username!r}.")
     if classroom.teachers.filter(pk=teacher.pk).exists():
         raise ValidationError(f"{teacher.display_name} already teaches this class.")
     classroom.teachers.add(teacher)

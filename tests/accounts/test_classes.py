@@ -135,8 +135,9 @@ def test_a_teacher_adds_a_co_teacher_who_then_manages_the_class(
 @pytest.mark.parametrize(
     ("username", "message"),
     [
-        ("nobody", "No teacher has the username"),
-        ("student", "is not a teacher account"),
+        ("nobody", "No teacher account has the username"),
+        # The same answer as for nobody: the form doesn't reveal which students exist.
+        ("student", "No teacher account has the username"),
         ("teacher", "already teaches this class"),
         ("", "Type the username"),
     ],
