@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
 
 from accounts.models import User
 from coursework import services
@@ -45,7 +46,12 @@ def _excerpt(module: Module, source: SourceDocument, quote: str, position: int) 
 
 def build_lesson(source: SourceDocument, kinds: list[str], title: str = "The Bridge") -> Lesson:
     """A published lesson with one module per kind in `kinds`, each with typical content."""
-    lesson = Lesson.objects.create(title=title, central_question="Why build the bridge?")
+    lesson = Lesson.objects.create(
+        title=title,
+        slug=slugify(title),
+        central_question="Why build the bridge?",
+        grade_band="Grades 9–12",
+    )
     lesson.documents.add(source)
     for position, kind in enumerate(kinds, start=1):
         module = Module.objects.create(
