@@ -125,8 +125,20 @@ def _save_document(built: builder.BuiltDocument, raw: str, digest: str, user) ->
                     "score": d.score,
                     "position": d.position,
                     "at": d.at,
+                    # Spans within the paragraph, so a restored paragraph keeps its citations.
+                    "references": [_reference_data(ref) for ref in d.references],
                 }
                 for d in built.dropped
+            ],
+            "figures": [
+                {
+                    "value": f.value_text,
+                    "what": f.what,
+                    "sentence": f.sentence,
+                    "start": f.start,
+                    "end": f.end,
+                }
+                for f in built.figures
             ],
             "gaps": [
                 {
@@ -158,6 +170,16 @@ def _save_document(built: builder.BuiltDocument, raw: str, digest: str, user) ->
         for ref in built.references
     )
     return document
+
+
+def _reference_data(ref: builder.Reference) -> dict:
+    return {
+        "author": ref.author,
+        "year": ref.year,
+        "pages": ref.pages,
+        "start": ref.start,
+        "end": ref.end,
+    }
 
 
 def _is_web_address(url: str) -> bool:

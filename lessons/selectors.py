@@ -9,7 +9,12 @@ LIGHT_DOCUMENT = ("document__raw_text", "document__cleaned_text", "document__rep
 
 def module_content(module: Module) -> Module:
     """The module with its excerpts, questions and facts loaded in a fixed number of queries."""
-    excerpts = Excerpt.objects.select_related("document").defer(*LIGHT_DOCUMENT)
+    excerpts = (
+        Excerpt.objects.select_related("document")
+        .defer(*LIGHT_DOCUMENT)
+        # An editor's notes go into the excerpts' text in [brackets] (excerpt_card.html).
+        .prefetch_related("document__editor_notes")
+    )
     facts = SourcedFact.objects.select_related("document").defer(*LIGHT_DOCUMENT)
     return (
         Module.objects.filter(pk=module.pk)

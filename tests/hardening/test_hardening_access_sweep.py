@@ -34,7 +34,16 @@ from django_tasks_db.models import DBTaskResult, get_date_max
 from accounts.models import Classroom, Enrollment, RosterImport, User
 from lessons.models import Criterion, Excerpt, Module, Question, SourceDocument
 
-from .conftest import DISCUSS, MAIN_NAMES, MAIN_WORK, OTHER_NAMES, OTHER_WORK, STUDY, WRITE
+from .conftest import (
+    DISCUSS,
+    MAIN_NAMES,
+    MAIN_WORK,
+    OTHER_NAMES,
+    OTHER_WORK,
+    STUDY,
+    WRITE,
+    module_of,
+)
 
 PEOPLE = ["admin", "teacher", "student", "other_teacher", "other_student", "anonymous"]
 OK, LOGIN, ADMIN_LOGIN = 200, "login", "admin-login"
@@ -97,6 +106,39 @@ EXPECTED: dict[str, dict[str, dict]] = {
     "lessons:lesson-preview": {GET: TEACHERS},
     # The document is in a published lesson (teachers) assigned to both classes (students).
     "lessons:document-detail": {GET: SIGNED_IN},
+    # studio: the lesson editor. Admins and authors open any school lesson, teachers their
+    # own copies; the lesson here is published, so every write is refused, admins' too.
+    "studio:lesson-list": {GET: row(OK, OK, 403, OK, 403)},
+    **{
+        f"studio:{page}": {GET: row(OK, 403, 403, 403, 403), POST: row(403, 403, 403, 403, 403)}
+        for page in ["lesson-edit", "module-edit", "module-remove", "rubric-edit"]
+    },
+    **{
+        f"studio:{action}": {POST: row(403, 403, 403, 403, 403)}
+        for action in [
+            "module-add",
+            "module-reorder",
+            "module-move",
+            "excerpt-add",
+            "excerpt-remove",
+            "excerpt-move",
+            "question-add",
+            "question-edit",
+            "question-remove",
+            "question-move",
+            "rubric-copy",
+            "rubric-start",
+        ]
+    },
+    # studio: importing. Only admins and authors import; the lesson here is published, so
+    # its review is read-only and every correction is refused, for admins too (403).
+    "studio:import-new": {GET: row(OK, 403, 403, 403, 403), POST: row(400, 403, 403, 403, 403)},
+    "studio:import-lesson": {GET: row(OK, 403, 403, 403, 403)},
+    "studio:import-review": {GET: row(OK, 403, 403, 403, 403)},
+    **{
+        f"studio:import-{action}": {POST: row(403, 403, 403, 403, 403)}
+        for action in ["restore", "reject", "unreject", "excerpt-create", "gap-fill", "note-delete"]
+    },
     # coursework, teacher side
     "coursework:assignment-create": {POST: row(400, 400, 403, 404, 404)},
     "coursework:assignment-update": {POST: CLASS_TEACHER},
@@ -288,10 +330,13 @@ class Cast:
             "work": self.work.assignment.pk,
             "users": self.student.pk,
             "lessons": self.lesson.pk,
+            "studio": self.lesson.pk,
             "documents": self.document.pk,
         }
         if name == "pk":
             return by_segment[_first_segment(route)]
+        if name in {"module_pk", "excerpt_pk", "question_pk"}:
+            return self.studio_value(key, name)
         if name == "position":
             return positions[key]
         if name == "uidb64":
@@ -303,7 +348,18 @@ class Cast:
             "submission_pk": self.work.submission.pk,
             "post_pk": self.work.post.pk,
             "import_pk": self.roster_import.pk,
+            "lesson_pk": self.lesson.pk,
+            "document_pk": self.document.pk,
         }[name]
+
+    def studio_value(self, key: str, name: str) -> int:
+        """The lesson editor's objects: the written assignment for its rubric pages, the
+        document study (with its excerpt and questions) for the rest."""
+        module = module_of(self.work.assignment, WRITE if key.startswith("rubric") else STUDY)
+        if name == "module_pk":
+            return module.pk
+        related = module.excerpts if name == "excerpt_pk" else module.questions
+        return related.values_list("pk", flat=True)[0]
 
     def admin_value(self, route: Route, name: str):
         if name == "object_id" and "content_type_id" in route.route:
@@ -433,7 +489,13 @@ def test_every_url_answers_every_person_as_the_table_says(cast):
     # The table has no rows for URLs that no longer exist.
     assert set(EXPECTED) <= seen_keys, set(EXPECTED) - seen_keys
     # Sanity: the sweep covered the admin, every app and real work of the first class.
-    assert {k.split(":")[0] for k in seen_keys} == {"admin", "accounts", "lessons", "coursework"}
+    assert {k.split(":")[0] for k in seen_keys} == {
+        "admin",
+        "accounts",
+        "lessons",
+        "coursework",
+        "studio",
+    }
     assert len(routes) > 100
 
 

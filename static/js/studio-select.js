@@ -1,0 +1,92 @@
+// The import review: a passage selected in the document (with the mouse, or the keyboard
+// with caret browsing) fills the excerpt form's character offsets, and its first and last
+// words for the eye. Typing other words clears the offsets, so the words decide. Without
+// this script the form takes the words alone.
+//
+// Offsets count only the document's own text: every run of it is a span carrying
+// data-at (its offset in the cleaned text); labels and notes between them don't count.
+(function () {
+  "use strict";
+
+  const WORDS = 6;
+
+  // A refused correction answers 400 with the review and its message; show it in place.
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    if (event.detail.xhr.status === 400 && event.detail.elt.closest("[data-review]")) {
+      event.detail.shouldSwap = true;
+      event.detail.isError = false;
+    }
+  });
+
+  function runs(range, container) {
+    return Array.from(container.querySelectorAll("[data-at]")).filter(function (span) {
+      return span.firstChild && range.intersectsNode(span.firstChild);
+    });
+  }
+
+  function offsetIn(span, node, offset, fallback) {
+    return node === span.firstChild ? offset : fallback;
+  }
+
+  // The selection as [start, end, text] in the cleaned text, or null.
+  function selected() {
+    const container = document.getElementById("source-text");
+    const selection = window.getSelection();
+    if (!container || !selection || selection.isCollapsed || !selection.rangeCount) return null;
+    const range = selection.getRangeAt(0);
+    if (!container.contains(range.commonAncestorContainer)) return null;
+    const spans = runs(range, container);
+    if (!spans.length) return null;
+    const first = spans[0];
+    const last = spans[spans.length - 1];
+    const startIn = offsetIn(first, range.startContainer, range.startOffset, 0);
+    const endIn = offsetIn(last, range.endContainer, range.endOffset, last.firstChild.length);
+    const start = Number(first.dataset.at) + startIn;
+    const end = Number(last.dataset.at) + endIn;
+    let text = "";
+    spans.forEach(function (span, index) {
+      const value = span.firstChild.data;
+      const from = index === 0 ? startIn : 0;
+      const to = index === spans.length - 1 ? endIn : value.length;
+      if (index > 0 && Number(span.dataset.at) > Number(spans[index - 1].dataset.at) + spans[index - 1].firstChild.length) {
+        text += "\n\n";
+      }
+      text += value.slice(from, to);
+    });
+    if (end <= start || !text.trim()) return null;
+    return [start, end, text];
+  }
+
+  function fill() {
+    const form = document.getElementById("excerpt-form");
+    const picked = selected();
+    if (!form || !picked) return;
+    const words = picked[2].trim().split(/\s+/);
+    form.querySelector("[name=start]").value = picked[0];
+    form.querySelector("[name=end]").value = picked[1];
+    form.querySelector("[name=first_words]").value = words.slice(0, WORDS).join(" ");
+    form.querySelector("[name=last_words]").value = words.slice(-WORDS).join(" ");
+    const status = document.getElementById("selection-status");
+    if (status) {
+      const shown = picked[2].length > 160 ? picked[2].slice(0, 157) + "…" : picked[2];
+      status.textContent = "Selected " + picked[2].trim().length + " characters: “" + shown.trim() + "”";
+    }
+  }
+
+  let timer = null;
+  document.addEventListener("selectionchange", function () {
+    clearTimeout(timer);
+    timer = setTimeout(fill, 150);
+  });
+
+  document.addEventListener("input", function (event) {
+    const field = event.target;
+    if (field.name !== "first_words" && field.name !== "last_words") return;
+    const form = field.closest("#excerpt-form");
+    if (!form) return;
+    form.querySelector("[name=start]").value = "";
+    form.querySelector("[name=end]").value = "";
+    const status = document.getElementById("selection-status");
+    if (status) status.textContent = "The passage is found by its first and last words.";
+  });
+})();
