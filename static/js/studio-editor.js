@@ -1,0 +1,87 @@
+// The lesson studio's editor pages: refused saves are shown in place, focus returns to the
+// control that was used after htmx replaces the editor, and modules can be dragged into a
+// new order (the Move up / Move down buttons do the same without a mouse or a script).
+(function () {
+  "use strict";
+
+  // A refused save (bad input 400, read-only 403, stale page 409) carries the page part that
+  // explains it; htmx only swaps 2xx answers unless told otherwise.
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    const status = event.detail.xhr.status;
+    if ([400, 403, 409].includes(status) && event.detail.target.closest("[data-studio-editor]")) {
+      event.detail.shouldSwap = true;
+      event.detail.isError = false;
+    }
+  });
+
+  // After a swap, focus goes to the first of the named controls that still exists (a moved
+  // item's button, or its section), or to the problem the save ran into.
+  document.addEventListener("htmx:afterSettle", function () {
+    const editor = document.getElementById("editor");
+    if (!editor) return;
+    const problem = document.getElementById("problem");
+    if (problem) {
+      problem.focus();
+      return;
+    }
+    const ids = (editor.dataset.focus || "").split(/\s+/).filter(Boolean);
+    for (const id of ids) {
+      const target = document.getElementById(id);
+      if (target) {
+        target.focus();
+        return;
+      }
+    }
+  });
+
+  // Dragging a module to a new place sends the whole new order with the page's revision.
+  let dragged = null;
+  let before = "";
+
+  function orderOf(list) {
+    return Array.from(list.children)
+      .map(function (li) {
+        return li.dataset.pk;
+      })
+      .join(",");
+  }
+
+  document.addEventListener("dragstart", function (event) {
+    const item = event.target.closest && event.target.closest(".studio-modules > li[draggable]");
+    if (!item) return;
+    dragged = item;
+    before = orderOf(item.parentNode);
+    item.classList.add("is-dragging");
+    event.dataTransfer.effectAllowed = "move";
+    event.dataTransfer.setData("text/plain", item.dataset.pk);
+  });
+
+  document.addEventListener("dragover", function (event) {
+    if (!dragged) return;
+    const over = event.target.closest && event.target.closest(".studio-modules > li");
+    if (!over || over === dragged || over.parentNode !== dragged.parentNode) return;
+    event.preventDefault();
+    const box = over.getBoundingClientRect();
+    const after = event.clientY > box.top + box.height / 2;
+    over.parentNode.insertBefore(dragged, after ? over.nextSibling : over);
+  });
+
+  document.addEventListener("dragend", function () {
+    if (!dragged) return;
+    const list = dragged.parentNode;
+    dragged.classList.remove("is-dragging");
+    dragged = null;
+    const order = orderOf(list);
+    if (order === before) return;
+    htmx.ajax("POST", list.dataset.reorderUrl, {
+      source: list,
+      target: "#editor",
+      swap: "outerHTML",
+      values: { revision: list.dataset.revision, order: order },
+    });
+  });
+
+  document.addEventListener("drop", function (event) {
+    if (dragged) event.preventDefault();
+  });
+})();

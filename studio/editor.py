@@ -1,0 +1,306 @@
+"""The lesson editor: the studio's list of lessons, one page per lesson with its own fields,
+and its modules added, moved and removed.
+
+Every write answers a full page (after a redirect) or, for htmx, the editor part of it. A
+refused write answers the same page with what went wrong and nothing changed: 400 for bad
+input, 403 for a lesson that is no longer a draft, 409 for a page older than the lesson.
+"""
+
+from collections.abc import Callable
+from functools import partial
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Case, Count, IntegerField, Value, When
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from lessons.models import Lesson, Module
+
+from . import services
+from .access import (
+    LessonReadOnly,
+    lesson_for_author,
+    lessons_authorable_by,
+    module_of,
+    require_author,
+    require_editable,
+)
+from .forms import (
+    LESSON_FIELDS,
+    LessonFieldsForm,
+    ModuleAddForm,
+    ModuleOrderForm,
+    MoveForm,
+    RevisionForm,
+)
+from .services import StaleSave
+
+STALE = (
+    "Not saved: this page was out of date. Someone saved the lesson after it was loaded, "
+    "so nothing was overwritten."
+)
+
+
+# After a move, focus stays on the button used, or on its twin when the item reached an end.
+OTHER = {"up": "down", "down": "up"}
+
+
+def first_error(form) -> str:
+    """The first message of a form (or formset), for a one-line refusal."""
+    for errors in form.errors.values():
+        return f"{errors[0]}"
+    return "Check the form and try again."
+
+
+def attempt(write: Callable[[], object], refused: Callable[..., HttpResponse]):
+    """Run a write; on refusal answer `refused(status=..., problem=..., stale=...)`."""
+    try:
+        write()
+    except LessonReadOnly as error:
+        return refused(status=403, problem=str(error))
+    except StaleSave as stale:
+        return refused(status=409, problem=STALE, stale=stale.current)
+    except ValidationError as error:
+        return refused(status=400, problem=error.messages[0])
+    return None
+
+
+def read_only_refusal(lesson: Lesson, page: Callable[..., HttpResponse]) -> HttpResponse | None:
+    """A write to a lesson that is no longer a draft is refused (403) before anything else."""
+    try:
+        require_editable(lesson)
+    except LessonReadOnly as error:
+        return page(status=403, problem=str(error))
+    return None
+
+
+def editor_template(request, name: str, part: str) -> str:
+    template = f"studio/editor/{name}.html"
+    return f"{template}#{part}" if request.htmx else template
+
+
+# The list --------------------------------------------------------------------------------
+
+
+@require_GET
+@login_required
+def lesson_list(request):
+    require_author(request.user)
+    drafts_first = Case(
+        When(status=Lesson.Status.DRAFT, then=Value(0)),
+        When(status=Lesson.Status.PUBLISHED, then=Value(1)),
+        default=Value(2),
+        output_field=IntegerField(),
+    )
+    lessons = (
+        lessons_authorable_by(request.user)
+        .select_related("owner")
+        .annotate(module_count=Count("modules"), first=drafts_first)
+        .order_by("first", "title", "-version")
+    )
+    return render(request, "studio/editor/lesson_list.html", {"lessons": lessons})
+
+
+# One lesson ------------------------------------------------------------------------------
+
+
+def lesson_page(
+    request,
+    lesson: Lesson,
+    *,
+    status: int = 200,
+    form: LessonFieldsForm | None = None,
+    add_form: ModuleAddForm | None = None,
+    problem: str = "",
+    conflict: list | None = None,
+    focus: str = "",
+    saved: str = "",
+) -> HttpResponse:
+    modules = lesson.modules.annotate(
+        question_count=Count("questions", distinct=True),
+        excerpt_count=Count("excerpts", distinct=True),
+    )
+    ctx = {
+        "lesson": lesson,
+        "modules": modules,
+        "documents": lesson.documents.defer("raw_text", "cleaned_text", "report"),
+        "form": form or LessonFieldsForm.for_lesson(lesson),
+        "add_form": add_form or ModuleAddForm(initial={"revision": lesson.revision}),
+        "problem": problem,
+        "conflict": conflict,
+        "focus": focus,
+        "saved": saved,
+    }
+    template = editor_template(request, "lesson_edit", "editor")
+    return render(request, template, ctx, status=status)
+
+
+def lesson_saved(request, lesson: Lesson, message: str, *, focus: str = "") -> HttpResponse:
+    if request.htmx:
+        lesson.refresh_from_db()
+        return lesson_page(request, lesson, focus=focus, saved=message)
+    messages.success(request, message)
+    url = reverse("studio:lesson-edit", args=[lesson.pk])
+    return redirect(f"{url}#{focus.split()[-1]}" if focus else url)
+
+
+def _typed_again(form_class, request, revision: int, **kwargs):
+    """The author's typed form again, now carrying the stored revision: saving it once more
+    is a decision taken with both versions in view."""
+    data = request.POST.copy()
+    data["revision"] = str(revision)
+    return form_class(data, **kwargs)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def lesson_edit(request, pk: int):
+    lesson = lesson_for_author(request.user, pk)
+    if request.method == "GET":
+        return lesson_page(request, lesson)
+    if refusal := read_only_refusal(lesson, partial(lesson_page, request, lesson)):
+        return refusal
+    form = LessonFieldsForm(request.POST)
+    if not form.is_valid():
+        return lesson_page(request, lesson, status=400, form=form, problem=first_error(form))
+
+    def refused(*, status, problem, stale=None):
+        if stale is None:
+            return lesson_page(request, lesson, status=status, form=form, problem=problem)
+        typed = form.fields_data()
+        conflict = [
+            (
+                form.fields[name].label or name.replace("_", " ").capitalize(),
+                getattr(stale, name),
+                getattr(typed, name),
+            )
+            for name in LESSON_FIELDS
+            if getattr(stale, name) != getattr(typed, name)
+        ]
+        again = _typed_again(LessonFieldsForm, request, stale.revision)
+        return lesson_page(
+            request, stale, status=status, form=again, problem=problem, conflict=conflict
+        )
+
+    revision = form.cleaned_data["revision"]
+    write = lambda: services.lesson_fields_save(  # noqa: E731
+        lesson=lesson, revision=revision, fields=form.fields_data()
+    )
+    return attempt(write, refused) or lesson_saved(request, lesson, "Lesson saved.")
+
+
+def _order_refused(request, lesson: Lesson, asked: str):
+    def refused(*, status, problem, stale=None):
+        conflict = None
+        if stale is not None:
+            now = ", ".join(m.title for m in stale.modules.all())
+            conflict = [("Modules", now, asked)]
+        return lesson_page(
+            request, stale or lesson, status=status, problem=problem, conflict=conflict
+        )
+
+    return refused
+
+
+@require_POST
+@login_required
+def module_add(request, pk: int):
+    lesson = lesson_for_author(request.user, pk)
+    if refusal := read_only_refusal(lesson, partial(lesson_page, request, lesson)):
+        return refusal
+    form = ModuleAddForm(request.POST)
+    if not form.is_valid():
+        return lesson_page(request, lesson, status=400, add_form=form, problem=first_error(form))
+    data = form.cleaned_data
+    created: list[Module] = []
+    kind_label = Module.Kind(data["kind"]).label
+    refused = _order_refused(request, lesson, f"add “{data['title']}” ({kind_label.lower()})")
+    write = lambda: created.append(  # noqa: E731
+        services.module_add(
+            lesson=lesson, revision=data["revision"], kind=data["kind"], title=data["title"]
+        )
+    )
+    return attempt(write, refused) or lesson_saved(
+        request, lesson, f"Module “{data['title']}” added.", focus=f"edit-{created[0].pk}"
+    )
+
+
+@require_POST
+@login_required
+def module_move(request, pk: int, module_pk: int):
+    lesson = lesson_for_author(request.user, pk)
+    module = module_of(lesson, module_pk)
+    if refusal := read_only_refusal(lesson, partial(lesson_page, request, lesson)):
+        return refusal
+    form = MoveForm(request.POST)
+    if not form.is_valid():
+        return lesson_page(request, lesson, status=400, problem=first_error(form))
+    direction = form.cleaned_data["direction"]
+    refused = _order_refused(request, lesson, f"move “{module.title}” {direction}")
+    write = lambda: services.module_move(  # noqa: E731
+        lesson=lesson, revision=form.cleaned_data["revision"], module=module, direction=direction
+    )
+    return attempt(write, refused) or lesson_saved(
+        request,
+        lesson,
+        f"“{module.title}” moved {direction}.",
+        focus=f"move-{direction}-{module.pk} move-{OTHER[direction]}-{module.pk} edit-{module.pk}",
+    )
+
+
+@require_POST
+@login_required
+def module_reorder(request, pk: int):
+    """The order a drag left the modules in."""
+    lesson = lesson_for_author(request.user, pk)
+    if refusal := read_only_refusal(lesson, partial(lesson_page, request, lesson)):
+        return refusal
+    form = ModuleOrderForm(request.POST)
+    if not form.is_valid():
+        return lesson_page(request, lesson, status=400, problem=first_error(form))
+    order = form.cleaned_data["order"]
+    titles = dict(lesson.modules.values_list("pk", "title"))
+    asked = ", ".join(titles.get(pk, "?") for pk in order)
+    refused = _order_refused(request, lesson, asked)
+    write = lambda: services.modules_reorder(  # noqa: E731
+        lesson=lesson, revision=form.cleaned_data["revision"], order=order
+    )
+    return attempt(write, refused) or lesson_saved(request, lesson, "Modules reordered.")
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def module_remove(request, pk: int, module_pk: int):
+    """A page asking to confirm, then the removal."""
+    lesson = lesson_for_author(request.user, pk)
+    module = module_of(lesson, module_pk)
+    ctx = {
+        "lesson": lesson,
+        "module": module,
+        "excerpt_count": module.excerpts.count(),
+        "question_count": module.questions.count(),
+        "revision": lesson.revision,
+    }
+    if request.method == "GET":
+        return render(request, "studio/editor/module_remove.html", ctx)
+    if refusal := read_only_refusal(lesson, partial(lesson_page, request, lesson)):
+        return refusal
+    form = RevisionForm(request.POST)
+    if not form.is_valid():
+        return render(
+            request,
+            "studio/editor/module_remove.html",
+            {**ctx, "problem": first_error(form)},
+            status=400,
+        )
+    refused = _order_refused(request, lesson, f"remove “{module.title}”")
+    write = lambda: services.module_remove(  # noqa: E731
+        lesson=lesson, revision=form.cleaned_data["revision"], module=module
+    )
+    return attempt(write, refused) or lesson_saved(
+        request, lesson, f"Module “{module.title}” removed.", focus="modules"
+    )

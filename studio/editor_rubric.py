@@ -1,0 +1,178 @@
+"""A written assignment's rubric, edited as a grid: criteria by levels, each cell with its
+points and description, each criterion with its skill.
+
+A rubric used by a published lesson or by a grade is frozen: its page shows it read-only with
+"Copy to edit", which gives the module a fresh copy. Saves are checked against the lesson's
+revision.
+"""
+
+from functools import partial
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from lessons.models import RUBRIC_FROZEN, Lesson, Module, Rubric
+
+from . import services
+from .access import lesson_for_author, module_of
+from .editor import attempt, editor_template, first_error, read_only_refusal
+from .forms import RevisionForm, RubricGrid
+
+STALE = (
+    "Not saved: this page was out of date. Someone saved the lesson after the page was "
+    "loaded, so nothing was overwritten."
+)
+
+
+def _assignment(request, pk: int, module_pk: int) -> tuple[Lesson, Module]:
+    lesson = lesson_for_author(request.user, pk)
+    module = module_of(lesson, module_pk)
+    if module.kind != Module.Kind.ASSIGNMENT:
+        raise Http404("Only a written assignment has a rubric")
+    return lesson, module
+
+
+def rubric_page(
+    request,
+    lesson: Lesson,
+    module: Module,
+    *,
+    status: int = 200,
+    grid: RubricGrid | None = None,
+    problem: str = "",
+    stored: Rubric | None = None,
+    focus: str = "",
+    saved: str = "",
+) -> HttpResponse:
+    rubric = Rubric.objects.prefetch_related("criteria__levels").filter(pk=module.rubric_id).first()
+    frozen = rubric is not None and rubric.is_frozen
+    if rubric is not None and not frozen and grid is None and lesson.is_editable:
+        grid = RubricGrid(rubric, lesson.revision)
+    ctx = {
+        "lesson": lesson,
+        "module": module,
+        "rubric": rubric,
+        "frozen": frozen,
+        "grid": grid,
+        "problem": problem,
+        "stored": stored,
+        "focus": focus,
+        "saved": saved,
+        "revision": lesson.revision,
+        "frozen_message": RUBRIC_FROZEN,
+    }
+    template = editor_template(request, "rubric_edit", "editor")
+    return render(request, template, ctx, status=status)
+
+
+def _saved(request, lesson: Lesson, module: Module, message: str, focus: str = ""):
+    lesson.refresh_from_db()
+    module.refresh_from_db()
+    if request.htmx:
+        return rubric_page(request, lesson, module, focus=focus, saved=message)
+    messages.success(request, message)
+    url = reverse("studio:rubric-edit", args=[lesson.pk, module.pk])
+    return redirect(f"{url}#{focus}" if focus else url)
+
+
+ACTIONS = {
+    "save": ("", "Rubric saved."),
+    "add-criterion": ("criterion", "Rubric saved, with a new criterion."),
+    "add-level": ("level", "Rubric saved, with a new level for every criterion."),
+}
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def rubric_edit(request, pk: int, module_pk: int):
+    lesson, module = _assignment(request, pk, module_pk)
+    if request.method == "GET":
+        return rubric_page(request, lesson, module)
+    if refusal := read_only_refusal(lesson, partial(rubric_page, request, lesson, module)):
+        return refusal
+    if module.rubric_id is None:
+        return rubric_page(request, lesson, module, status=400, problem="There is no rubric yet.")
+    rubric = Rubric.objects.get(pk=module.rubric_id)
+    grid = RubricGrid(rubric, lesson.revision, data=request.POST)
+    action = request.POST.get("action", "save")
+    remove_level = None
+    if action.startswith("remove-level-") and action.removeprefix("remove-level-").isdigit():
+        remove_level = int(action.removeprefix("remove-level-"))
+        add, message = "", f"Rubric saved, without level {remove_level}."
+    elif action in ACTIONS:
+        add, message = ACTIONS[action]
+    else:
+        return rubric_page(request, lesson, module, status=400, problem="Unknown rubric action.")
+    if not grid.is_valid():
+        return rubric_page(request, lesson, module, status=400, grid=grid, problem=grid.problem())
+
+    def refused(*, status, problem, stale=None):
+        if stale is None:
+            return rubric_page(request, lesson, module, status=status, grid=grid, problem=problem)
+        module.refresh_from_db()
+        stored = (
+            Rubric.objects.prefetch_related("criteria__levels").filter(pk=module.rubric_id).first()
+        )
+        data = request.POST.copy()
+        data["revision"] = str(stale.revision)
+        again = RubricGrid(rubric, stale.revision, data=data) if stored == rubric else None
+        if again is not None:
+            again.is_valid()
+        return rubric_page(
+            request, stale, module, status=status, grid=again, problem=STALE, stored=stored
+        )
+
+    write = lambda: services.rubric_grid_save(  # noqa: E731
+        lesson=lesson,
+        revision=grid.revision,
+        module=module,
+        title=grid.head.cleaned_data["title"],
+        rows=grid.criterion_rows(),
+        add=add,
+        remove_level=remove_level,
+    )
+    return attempt(write, refused) or _saved(request, lesson, module, message, focus="grid")
+
+
+def _rubric_write(request, pk: int, module_pk: int, write_with, message: str):
+    lesson, module = _assignment(request, pk, module_pk)
+    if refusal := read_only_refusal(lesson, partial(rubric_page, request, lesson, module)):
+        return refusal
+    form = RevisionForm(request.POST)
+    if not form.is_valid():
+        return rubric_page(request, lesson, module, status=400, problem=first_error(form))
+
+    def refused(*, status, problem, stale=None):
+        return rubric_page(
+            request, stale or lesson, module, status=status, problem=STALE if stale else problem
+        )
+
+    write = lambda: write_with(  # noqa: E731
+        lesson=lesson, revision=form.cleaned_data["revision"], module=module
+    )
+    return attempt(write, refused) or _saved(request, lesson, module, message, focus="grid")
+
+
+@require_POST
+@login_required
+def rubric_copy(request, pk: int, module_pk: int):
+    """Copy to edit: the module takes a copy of its frozen rubric."""
+    return _rubric_write(
+        request,
+        pk,
+        module_pk,
+        services.rubric_copy_to_edit,
+        "This assignment now has its own copy of the rubric, free to edit.",
+    )
+
+
+@require_POST
+@login_required
+def rubric_start(request, pk: int, module_pk: int):
+    return _rubric_write(
+        request, pk, module_pk, services.rubric_start, "Rubric started: describe each level."
+    )

@@ -1,0 +1,517 @@
+"""The lesson editor: the lesson's fields, its modules, each module's excerpts and questions,
+refusals that change nothing, and stale pages refused with both versions shown."""
+
+import pytest
+from django.urls import reverse
+
+from lessons.models import Excerpt, Lesson, Module, Question
+from lessons.services import lesson_publish
+from tests.conftest import make_user
+from tests.studio.conftest import grant_authoring
+
+pytestmark = pytest.mark.django_db
+
+
+def edit_url(lesson):
+    return reverse("studio:lesson-edit", args=[lesson.pk])
+
+
+def module_url(lesson, module, name="module-edit", *more):
+    return reverse(f"studio:{name}", args=[lesson.pk, module.pk, *more])
+
+
+def lesson_fields(lesson, **changes):
+    data = {
+        "revision": lesson.revision,
+        "title": lesson.title,
+        "central_question": lesson.central_question,
+        "summary": lesson.summary,
+        "grade_band": lesson.grade_band,
+        "estimated_minutes": lesson.estimated_minutes,
+    }
+    return {**data, **changes}
+
+
+def positions(lesson):
+    return list(lesson.modules.order_by("position").values_list("title", flat=True))
+
+
+def study(lesson) -> Module:
+    return lesson.modules.get(kind="document_study")
+
+
+# The studio's list -------------------------------------------------------------------------
+
+
+def test_lesson_list_shows_drafts_first(client, admin_user, draft_lesson, document):
+    published = Lesson.objects.create(title="Aardvarks", central_question="Why?")
+    published.status = "published"
+    published.save()
+    client.force_login(admin_user)
+    page = client.get(reverse("studio:lesson-list")).content.decode()
+    assert page.index(draft_lesson.title) < page.index("Aardvarks")
+
+
+def test_teacher_lists_only_own_copies(client, teacher, draft_lesson, teachers_copy):
+    client.force_login(teacher)
+    response = client.get(reverse("studio:lesson-list"))
+    assert list(response.context["lessons"]) == [teachers_copy]
+    assert "Your own copy" in response.content.decode()
+
+
+def test_student_gets_403_on_the_studio_list(client, student):
+    client.force_login(student)
+    assert client.get(reverse("studio:lesson-list")).status_code == 403
+
+
+def test_anonymous_visitor_is_sent_to_log_in(client, draft_lesson):
+    response = client.get(edit_url(draft_lesson))
+    assert response.status_code == 302
+    assert "/login/" in response["Location"]
+
+
+# Who may open and save ----------------------------------------------------------------------
+
+
+def test_author_opens_the_editor_with_links_to_documents(client, author, draft_lesson, document):
+    client.force_login(author)
+    response = client.get(edit_url(draft_lesson))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert reverse("lessons:document-detail", args=[document.pk]) in page
+    assert "Move down" in page and "Save lesson" in page
+
+
+def test_teacher_without_permission_gets_403_and_changes_nothing(client, teacher, draft_lesson):
+    client.force_login(teacher)
+    assert client.get(edit_url(draft_lesson)).status_code == 403
+    response = client.post(edit_url(draft_lesson), lesson_fields(draft_lesson, title="Hijacked"))
+    assert response.status_code == 403
+    draft_lesson.refresh_from_db()
+    assert draft_lesson.title == "The Bridge" and draft_lesson.revision == 1
+
+
+def test_another_teachers_copy_is_404_even_to_an_author(client, author, teachers_copy):
+    client.force_login(author)
+    assert client.get(edit_url(teachers_copy)).status_code == 404
+    module = teachers_copy.modules.first()
+    assert client.get(module_url(teachers_copy, module)).status_code == 404
+
+
+def test_teacher_edits_own_copy(client, teacher, teachers_copy):
+    client.force_login(teacher)
+    response = client.post(edit_url(teachers_copy), lesson_fields(teachers_copy, title="Mine"))
+    assert response.status_code == 302
+    teachers_copy.refresh_from_db()
+    assert teachers_copy.title == "Mine"
+
+
+def test_module_of_another_lesson_is_404(client, admin_user, draft_lesson, teachers_copy):
+    client.force_login(admin_user)
+    other = teachers_copy.modules.first()
+    assert client.get(module_url(draft_lesson, other)).status_code == 404
+
+
+def test_published_lesson_opens_read_only_and_refuses_writes(client, admin_user, draft_lesson):
+    lesson_publish(lesson=draft_lesson)
+    client.force_login(admin_user)
+    page = client.get(edit_url(draft_lesson)).content.decode()
+    assert "read-only" in page and "Save lesson" not in page
+    response = client.post(edit_url(draft_lesson), lesson_fields(draft_lesson, title="Changed"))
+    assert response.status_code == 403
+    assert "read-only" in response.content.decode()
+    module = study(draft_lesson)
+    response = client.post(
+        module_url(draft_lesson, module, "module-move"), {"revision": 1, "direction": "up"}
+    )
+    assert response.status_code == 403
+    draft_lesson.refresh_from_db()
+    assert draft_lesson.title == "The Bridge"
+    assert positions(draft_lesson) == ["Background", "Study", "Write"]
+
+
+# The lesson's own fields --------------------------------------------------------------------
+
+
+def test_saving_the_lesson_changes_its_fields_and_revision(client, author, draft_lesson):
+    client.force_login(author)
+    data = lesson_fields(
+        draft_lesson, title="Bridges", grade_band="Grades 6–8", estimated_minutes=45
+    )
+    response = client.post(edit_url(draft_lesson), data)
+    assert response.status_code == 302
+    draft_lesson.refresh_from_db()
+    assert (draft_lesson.title, draft_lesson.grade_band, draft_lesson.estimated_minutes) == (
+        "Bridges",
+        "Grades 6–8",
+        45,
+    )
+    assert draft_lesson.revision == 2
+
+
+def test_an_empty_title_is_refused_and_nothing_changes(client, author, draft_lesson):
+    client.force_login(author)
+    response = client.post(edit_url(draft_lesson), lesson_fields(draft_lesson, title=" "))
+    assert response.status_code == 400
+    assert "This field is required" in response.content.decode()
+    draft_lesson.refresh_from_db()
+    assert draft_lesson.title == "The Bridge" and draft_lesson.revision == 1
+
+
+def test_a_save_without_revision_is_refused(client, author, draft_lesson):
+    client.force_login(author)
+    data = lesson_fields(draft_lesson, title="New")
+    del data["revision"]
+    response = client.post(edit_url(draft_lesson), data)
+    assert response.status_code == 400
+    assert "Reload the page" in response.content.decode()
+    draft_lesson.refresh_from_db()
+    assert draft_lesson.title == "The Bridge"
+
+
+def test_a_stale_lesson_save_is_refused_with_both_versions(client, author, draft_lesson):
+    client.force_login(author)
+    assert (
+        client.post(edit_url(draft_lesson), lesson_fields(draft_lesson, title="First")).status_code
+        == 302
+    )
+    stale = lesson_fields(draft_lesson, title="Second")  # still revision 1
+    response = client.post(edit_url(draft_lesson), stale)
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "out of date" in page
+    assert "First" in page and "Second" in page
+    # The form now carries the stored revision, so a deliberate second save goes through.
+    assert response.context["form"]["revision"].value() == "2"
+    draft_lesson.refresh_from_db()
+    assert draft_lesson.title == "First" and draft_lesson.revision == 2
+
+
+def test_htmx_save_answers_the_editor_part_only(client, author, draft_lesson):
+    client.force_login(author)
+    response = client.post(
+        edit_url(draft_lesson), lesson_fields(draft_lesson, title="Quick"), HTTP_HX_REQUEST="true"
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert page.lstrip().startswith('<div id="editor"') and "<html" not in page
+    assert "Lesson saved." in page
+    stale = client.post(
+        edit_url(draft_lesson), lesson_fields(draft_lesson, title="Late"), HTTP_HX_REQUEST="true"
+    )
+    assert stale.status_code == 409
+    assert "Quick" in stale.content.decode() and "Late" in stale.content.decode()
+
+
+# Modules: add, move, reorder, remove --------------------------------------------------------
+
+
+def test_author_adds_a_module_at_the_end(client, author, draft_lesson):
+    client.force_login(author)
+    response = client.post(
+        reverse("studio:module-add", args=[draft_lesson.pk]),
+        {"revision": 1, "kind": "discussion", "title": "Talk it over"},
+    )
+    assert response.status_code == 302
+    added = draft_lesson.modules.get(title="Talk it over")
+    assert (added.position, added.kind) == (4, "discussion")
+    assert response["Location"].endswith(f"#edit-{added.pk}")
+
+
+def test_an_unknown_module_kind_is_refused(client, author, draft_lesson):
+    client.force_login(author)
+    response = client.post(
+        reverse("studio:module-add", args=[draft_lesson.pk]),
+        {"revision": 1, "kind": "quiz", "title": "Quiz"},
+    )
+    assert response.status_code == 400
+    assert draft_lesson.modules.count() == 3
+
+
+def test_move_buttons_swap_neighbours_and_stop_at_the_ends(client, author, draft_lesson):
+    client.force_login(author)
+    module = study(draft_lesson)
+    url = module_url(draft_lesson, module, "module-move")
+    assert client.post(url, {"revision": 1, "direction": "up"}).status_code == 302
+    assert positions(draft_lesson) == ["Study", "Background", "Write"]
+    assert client.post(url, {"revision": 2, "direction": "up"}).status_code == 302
+    assert positions(draft_lesson) == ["Study", "Background", "Write"]
+    assert client.post(url, {"revision": 3, "direction": "down"}).status_code == 302
+    assert positions(draft_lesson) == ["Background", "Study", "Write"]
+
+
+def test_a_move_from_a_stale_page_is_refused(client, author, draft_lesson):
+    client.force_login(author)
+    module = study(draft_lesson)
+    url = module_url(draft_lesson, module, "module-move")
+    client.post(url, {"revision": 1, "direction": "up"})
+    response = client.post(url, {"revision": 1, "direction": "down"})
+    assert response.status_code == 409
+    assert "move “Study” down" in response.content.decode()
+    assert positions(draft_lesson) == ["Study", "Background", "Write"]
+
+
+def test_drag_order_puts_modules_in_place(client, author, draft_lesson):
+    client.force_login(author)
+    pks = list(draft_lesson.modules.values_list("pk", flat=True))
+    url = reverse("studio:module-reorder", args=[draft_lesson.pk])
+    order = ",".join(str(pk) for pk in reversed(pks))
+    assert client.post(url, {"revision": 1, "order": order}).status_code == 302
+    assert positions(draft_lesson) == ["Write", "Study", "Background"]
+
+
+@pytest.mark.parametrize("order", ["1,2", "a,b,c", "", "{0},{0},{1}"])
+def test_a_drag_order_that_is_not_the_modules_is_refused(client, author, draft_lesson, order):
+    client.force_login(author)
+    pks = list(draft_lesson.modules.values_list("pk", flat=True))
+    url = reverse("studio:module-reorder", args=[draft_lesson.pk])
+    response = client.post(url, {"revision": 1, "order": order.format(*pks)})
+    assert response.status_code == 400
+    assert positions(draft_lesson) == ["Background", "Study", "Write"]
+
+
+def test_removing_a_module_asks_first_then_closes_the_gap(client, author, draft_lesson):
+    client.force_login(author)
+    module = study(draft_lesson)
+    url = module_url(draft_lesson, module, "module-remove")
+    confirm = client.get(url)
+    assert confirm.status_code == 200
+    assert "1 excerpt and 1 question" in confirm.content.decode()
+    assert draft_lesson.modules.count() == 3
+    assert client.post(url, {"revision": 1}).status_code == 302
+    assert positions(draft_lesson) == ["Background", "Write"]
+    assert list(draft_lesson.modules.values_list("position", flat=True)) == [1, 2]
+    assert not Excerpt.objects.filter(module_id=module.pk).exists()
+
+
+# One module -----------------------------------------------------------------------------------
+
+
+def test_module_fields_save_and_the_assignment_takes_points(client, author, draft_lesson):
+    client.force_login(author)
+    write = draft_lesson.modules.get(kind="assignment")
+    data = {"revision": 1, "title": "Essay", "body": "Write 500 words.", "points": 20}
+    assert client.post(module_url(draft_lesson, write), data).status_code == 302
+    write.refresh_from_db()
+    assert (write.title, write.body, write.points, write.revision) == (
+        "Essay",
+        "Write 500 words.",
+        20,
+        2,
+    )
+
+
+def test_negative_points_are_refused(client, author, draft_lesson):
+    client.force_login(author)
+    write = draft_lesson.modules.get(kind="assignment")
+    data = {"revision": 1, "title": "Essay", "body": "", "points": -3}
+    assert client.post(module_url(draft_lesson, write), data).status_code == 400
+    write.refresh_from_db()
+    assert (write.title, write.points) == ("Write", 16)
+
+
+def test_a_stale_module_save_shows_both_texts(client, author, draft_lesson):
+    client.force_login(author)
+    module = study(draft_lesson)
+    client.post(module_url(draft_lesson, module), {"revision": 1, "title": "Study", "body": "Mine"})
+    response = client.post(
+        module_url(draft_lesson, module), {"revision": 1, "title": "Study", "body": "Theirs"}
+    )
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "Mine" in page and "Theirs" in page and "Saved version (newer)" in page
+    module.refresh_from_db()
+    assert module.body == "Mine"
+
+
+def test_excerpt_links_go_to_the_passage_and_back(client, author, draft_lesson):
+    client.force_login(author)
+    module = study(draft_lesson)
+    excerpt = module.excerpts.get()
+    page = client.get(module_url(draft_lesson, module)).content.decode()
+    back = module_url(draft_lesson, module)
+    link = reverse("lessons:document-detail", args=[excerpt.document_id])
+    assert f"{link}?excerpt={excerpt.pk}&amp;next={back}#passage" in page
+
+
+def test_author_picks_an_excerpt_from_the_lessons_documents(client, author, draft_lesson):
+    client.force_login(author)
+    source = study(draft_lesson).excerpts.get()
+    reading = draft_lesson.modules.get(kind="background")
+    page = client.get(module_url(draft_lesson, reading)).content.decode()
+    assert "Add excerpt" in page
+    url = module_url(draft_lesson, reading, "excerpt-add")
+    assert client.post(url, {"revision": 1, "excerpt": source.pk}).status_code == 302
+    copy = reading.excerpts.get()
+    assert (copy.text, copy.start, copy.end, copy.speaker) == (
+        source.text,
+        source.start,
+        source.end,
+        source.speaker,
+    )
+    assert copy.pk != source.pk and copy.has_source_span
+
+
+def test_an_excerpt_from_another_document_cannot_be_picked(client, author, draft_lesson):
+    from lessons.models import SourceDocument
+
+    other = SourceDocument.objects.create(
+        title="Elsewhere",
+        origin="x",
+        content_hash="h2",
+        shape="web",
+        raw_text="Hi.",
+        cleaned_text="Hi.",
+    )
+    outsider = Excerpt.objects.create(
+        module=study(draft_lesson), document=other, text="Hi.", start=0, end=3
+    )
+    outsider.module = Module.objects.create(
+        lesson=Lesson.objects.create(title="Other", central_question="?"),
+        position=1,
+        kind="background",
+        title="B",
+    )
+    outsider.save()
+    client.force_login(author)
+    reading = draft_lesson.modules.get(kind="background")
+    url = module_url(draft_lesson, reading, "excerpt-add")
+    response = client.post(url, {"revision": 1, "excerpt": outsider.pk})
+    assert response.status_code == 400
+    assert not reading.excerpts.exists()
+
+
+def test_excerpts_are_removed_and_reordered(client, author, draft_lesson):
+    client.force_login(author)
+    module = study(draft_lesson)
+    first = module.excerpts.get()
+    second = Excerpt.objects.create(
+        module=module,
+        position=1,
+        document=first.document,
+        text="The council met in May 1901.",
+        start=0,
+        end=28,
+    )
+    url = module_url(draft_lesson, module, "excerpt-move", second.pk)
+    assert client.post(url, {"revision": 1, "direction": "up"}).status_code == 302
+    assert list(module.excerpts.values_list("pk", flat=True)) == [second.pk, first.pk]
+    url = module_url(draft_lesson, module, "excerpt-remove", first.pk)
+    assert client.post(url, {"revision": 2}).status_code == 302
+    assert list(module.excerpts.values_list("pk", flat=True)) == [second.pk]
+    question = module.questions.get()
+    assert question.excerpt is None  # the question stays, about no excerpt
+
+
+def test_questions_are_added_edited_reordered_and_deleted(client, author, draft_lesson):
+    client.force_login(author)
+    module = study(draft_lesson)
+    excerpt = module.excerpts.get()
+    old = module.questions.get()
+    add = module_url(draft_lesson, module, "question-add")
+    data = {
+        "new-revision": 1,
+        "new-text": "When was it said?",
+        "new-skill": "contextualization",
+        "new-excerpt": excerpt.pk,
+    }
+    assert client.post(add, data).status_code == 302
+    new = module.questions.get(text="When was it said?")
+    assert (new.skill, new.excerpt, new.position) == ("contextualization", excerpt, 1)
+
+    edit = module_url(draft_lesson, module, "question-edit", old.pk)
+    data = {
+        f"q{old.pk}-revision": 2,
+        f"q{old.pk}-text": "Who speaks, and why?",
+        f"q{old.pk}-skill": "close_reading",
+        f"q{old.pk}-excerpt": "",
+    }
+    assert client.post(edit, data).status_code == 302
+    old.refresh_from_db()
+    assert (old.text, old.skill, old.excerpt) == ("Who speaks, and why?", "close_reading", None)
+
+    move = module_url(draft_lesson, module, "question-move", new.pk)
+    assert client.post(move, {"revision": 3, "direction": "up"}).status_code == 302
+    assert list(module.questions.values_list("pk", flat=True)) == [new.pk, old.pk]
+
+    remove = module_url(draft_lesson, module, "question-remove", old.pk)
+    assert client.post(remove, {"revision": 4}).status_code == 302
+    assert list(module.questions.values_list("pk", flat=True)) == [new.pk]
+    module.refresh_from_db()
+    assert module.revision == 5
+
+
+def test_a_question_without_a_valid_skill_is_refused(client, author, draft_lesson):
+    client.force_login(author)
+    module = study(draft_lesson)
+    add = module_url(draft_lesson, module, "question-add")
+    data = {"new-revision": 1, "new-text": "Why?", "new-skill": "guessing", "new-excerpt": ""}
+    response = client.post(add, data)
+    assert response.status_code == 400
+    assert "Select a valid choice" in response.content.decode()
+    assert module.questions.count() == 1
+
+
+def test_a_question_of_another_module_is_404(client, author, draft_lesson):
+    client.force_login(author)
+    question = study(draft_lesson).questions.get()
+    reading = draft_lesson.modules.get(kind="background")
+    url = module_url(draft_lesson, reading, "question-remove", question.pk)
+    assert client.post(url, {"revision": 1}).status_code == 404
+    assert Question.objects.filter(pk=question.pk).exists()
+
+
+def test_the_discussion_module_edits_its_prompt(client, author, draft_lesson):
+    client.force_login(author)
+    talk = Module.objects.create(lesson=draft_lesson, position=4, kind="discussion", title="Talk")
+    page = client.get(module_url(draft_lesson, talk)).content.decode()
+    assert "Discussion prompt" in page and "Add prompt" in page
+
+
+# Queries stay constant -----------------------------------------------------------------------
+
+
+def test_editor_pages_keep_their_query_count_as_content_grows(
+    client, author, draft_lesson, django_assert_max_num_queries
+):
+    client.force_login(author)
+    module = study(draft_lesson)
+    excerpt = module.excerpts.get()
+
+    def grow():
+        last = draft_lesson.modules.count()
+        for i in range(5):
+            Module.objects.create(
+                lesson=draft_lesson, position=last + 1 + i, kind="background", title=f"More {i}"
+            )
+            Question.objects.create(
+                module=module, position=10 + i, text=f"Q{i}", skill="sourcing", excerpt=excerpt
+            )
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as small_lesson:
+        client.get(edit_url(draft_lesson))
+    with CaptureQueriesContext(connection) as small_module:
+        client.get(module_url(draft_lesson, module))
+    grow()
+    with django_assert_max_num_queries(len(small_lesson)):
+        client.get(edit_url(draft_lesson))
+    with django_assert_max_num_queries(len(small_module)):
+        client.get(module_url(draft_lesson, module))
+
+
+def test_a_teacher_granted_the_permission_through_a_group_may_author(client, draft_lesson):
+    from django.contrib.auth.models import Group, Permission
+
+    group = Group.objects.create(name="Authors")
+    group.permissions.add(Permission.objects.get(codename="author_lessons"))
+    person = make_user("grouped", role="teacher")
+    person.groups.add(group)
+    client.force_login(person)
+    assert client.get(edit_url(draft_lesson)).status_code == 200
+
+
+def test_grant_helper_is_reused(author):
+    assert grant_authoring(author).has_perm("lessons.author_lessons")
