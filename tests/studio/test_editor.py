@@ -515,3 +515,23 @@ def test_a_teacher_granted_the_permission_through_a_group_may_author(client, dra
 
 def test_grant_helper_is_reused(author):
     assert grant_authoring(author).has_perm("lessons.author_lessons")
+
+
+def test_the_passage_page_links_back_to_the_editor(client, admin_user, draft_lesson):
+    client.force_login(admin_user)
+    module = study(draft_lesson)
+    excerpt = module.excerpts.get()
+    here = module_url(draft_lesson, module)
+    url = reverse("lessons:document-detail", args=[excerpt.document_id])
+    page = client.get(url, {"excerpt": excerpt.pk, "next": here}).content.decode()
+    assert f'<a href="{here}">Back to where you came from</a>' in page
+    assert "<mark" in page
+
+
+@pytest.mark.parametrize("bad", ["https://evil.example/", "//evil.example/", "javascript:alert(1)"])
+def test_the_passage_page_never_links_back_off_the_site(client, admin_user, draft_lesson, bad):
+    client.force_login(admin_user)
+    excerpt = study(draft_lesson).excerpts.get()
+    url = reverse("lessons:document-detail", args=[excerpt.document_id])
+    page = client.get(url, {"excerpt": excerpt.pk, "next": bad}).content.decode()
+    assert "Back to where you came from" not in page
