@@ -211,3 +211,19 @@ def test_admins_import_page_points_to_the_studio(client, admin_user):
     assert NEW in page
     changelist = client.get(reverse("admin:lessons_sourcedocument_changelist")).content.decode()
     assert NEW in changelist
+
+
+def test_the_studio_offers_importing_to_authors_only(client, author, teacher):
+    client.force_login(author)
+    assert NEW in client.get(reverse("studio:lesson-list")).content.decode()
+    client.force_login(teacher)
+    assert NEW not in client.get(reverse("studio:lesson-list")).content.decode()
+
+
+def test_the_lesson_editor_links_each_document_to_its_import_review(client, author, draft_lesson):
+    document = draft_lesson.documents.get()
+    client.force_login(author)
+    page = client.get(reverse("studio:lesson-edit", args=[draft_lesson.pk])).content.decode()
+    assert reverse("studio:import-review", args=[draft_lesson.pk, document.pk]) in page
+    review = client.get(reverse("studio:import-review", args=[draft_lesson.pk, document.pk]))
+    assert reverse("studio:lesson-edit", args=[draft_lesson.pk]) in review.content.decode()
