@@ -1,57 +1,201 @@
 """Publishing lessons and making new versions of them."""
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Prefetch
 from django.utils import timezone
+from django.utils.text import slugify
 
 from .models import Criterion, Excerpt, Lesson, Level, Module, Question, Rubric, SourcedFact
+
+
+class Problem(str):
+    """One reason a lesson can't be published, worded for the author, with where to fix it:
+    `field` names a lesson field, `module_id` a module (and `anchor` a part of it)."""
+
+    field: str | None
+    module_id: int | None
+    anchor: str | None
+
+    def __new__(cls, text: str, *, field=None, module_id=None, anchor=None):
+        problem = super().__new__(cls, text)
+        problem.field, problem.module_id, problem.anchor = field, module_id, anchor
+        return problem
 
 
 class PublishRefused(Exception):
     """The lesson stays a draft; `problems` lists what must be fixed first."""
 
-    def __init__(self, problems: list[str]):
+    def __init__(self, problems: list[Problem]):
         super().__init__("; ".join(problems))
         self.problems = problems
 
 
-def lesson_publish_problems(*, lesson: Lesson) -> list[str]:
-    """What stops this lesson from being published; empty when it may be."""
+# Kinds whose students answer or post: without a question or prompt there is nothing to do.
+KINDS_NEEDING_QUESTIONS = {
+    Module.Kind.DOCUMENT_STUDY: "guiding question",
+    Module.Kind.CORROBORATION: "compare question",
+    Module.Kind.DISCUSSION: "discussion prompt",
+}
+KINDS_NEEDING_EXCERPTS = {Module.Kind.DOCUMENT_STUDY, Module.Kind.CORROBORATION}
+
+
+def _lesson_field_problems(lesson: Lesson) -> list[Problem]:
     problems = []
     if lesson.status != Lesson.Status.DRAFT:
-        problems.append(f"“{lesson.title}” is {lesson.get_status_display().lower()}, not a draft.")
-    modules = list(lesson.modules.select_related("rubric"))
-    if not modules:
-        problems.append(f"“{lesson.title}” has no modules.")
-    excerpts = Excerpt.objects.filter(module__lesson=lesson).select_related("document", "module")
-    for excerpt in excerpts:
-        if not excerpt.has_source_span:
-            problems.append(
-                f"Module {excerpt.module.position} “{excerpt.module.title}”: the excerpt "
-                f"“{excerpt.text[:50]}…” ({excerpt.speaker}) has no source span in "
-                f"{excerpt.document.title}."
+        problems.append(
+            Problem(f"“{lesson.title}” is {lesson.get_status_display().lower()}, not a draft.")
+        )
+    required = [
+        ("title", "The lesson has no title."),
+        ("slug", "The lesson has no slug (the short name every version of it shares)."),
+        ("central_question", "The lesson has no central question."),
+        ("grade_band", "The lesson has no grade band."),
+    ]
+    for field, text in required:
+        if not getattr(lesson, field).strip():
+            problems.append(Problem(text, field=field))
+    if lesson.estimated_minutes < 1:
+        problems.append(
+            Problem(
+                "The lesson's estimated time must be at least a minute.", field="estimated_minutes"
             )
-    for module in modules:
-        if module.kind == Module.Kind.ASSIGNMENT and module.rubric is None:
-            problems.append(
-                f"Module {module.position} “{module.title}” is a written assignment "
-                "without a rubric."
-            )
+        )
     return problems
 
 
-def lesson_publish(*, lesson: Lesson) -> None:
-    """Publish a draft lesson, or raise PublishRefused naming every problem."""
-    problems = lesson_publish_problems(lesson=lesson)
-    if problems:
-        raise PublishRefused(problems)
-    lesson.status = Lesson.Status.PUBLISHED
-    lesson.published_at = timezone.now()
-    lesson.save(update_fields=["status", "published_at"])
+def _module_problems(module: Module, lesson_documents: set[int]) -> list[Problem]:
+    where = f"Module {module.position} “{module.title}”"
+    problems = []
+
+    def add(text: str, anchor: str | None = None) -> None:
+        problems.append(Problem(f"{where}: {text}", module_id=module.pk, anchor=anchor))
+
+    if not module.title.strip():
+        add("it has no title.")
+    questions = list(module.questions.all())
+    excerpts = list(module.excerpts.all())
+    if module.kind in KINDS_NEEDING_QUESTIONS and not questions:
+        add(f"it has no {KINDS_NEEDING_QUESTIONS[module.kind]}.", "questions")
+    if module.kind in KINDS_NEEDING_EXCERPTS and not excerpts:
+        add("it has no excerpts to study.", "excerpts")
+    if module.kind == Module.Kind.BACKGROUND and not (module.body.strip() or excerpts):
+        add("it has neither a reading nor excerpts.")
+    if module.kind == Module.Kind.ASSIGNMENT:
+        if module.rubric_id is None:
+            problems.append(
+                Problem(
+                    f"{where} is a written assignment without a rubric.",
+                    module_id=module.pk,
+                    anchor="rubric",
+                )
+            )
+        if not module.body.strip():
+            add("the written assignment has no instructions.")
+        if module.points < 1:
+            add("the written assignment is worth no points.")
+    for question in questions:
+        if not question.text.strip():
+            add(f"question {question.position} has no text.", "questions")
+    for excerpt in excerpts:
+        label = f"the excerpt “{excerpt.text[:50]}…” ({excerpt.speaker})"
+        if not excerpt.has_source_span:
+            add(
+                f"{label} has no source span in {excerpt.document.title}: its words no longer "
+                "match the document.",
+                f"excerpt-{excerpt.pk}",
+            )
+        if excerpt.document_id not in lesson_documents:
+            add(
+                f"{label} comes from {excerpt.document.title}, which is not one of the "
+                "lesson's documents.",
+                f"excerpt-{excerpt.pk}",
+            )
+    for fact in module.facts.all():
+        if fact.end > len(fact.document.cleaned_text):
+            add(f"the fact “{fact.label}” points past the end of {fact.document.title}.")
+    return problems
+
+
+def lesson_publish_problems(*, lesson: Lesson) -> list[Problem]:
+    """What stops this lesson from being published; empty when it may be. A fixed number
+    of queries however many modules, excerpts and questions the lesson has."""
+    problems = _lesson_field_problems(lesson)
+    excerpts = Excerpt.objects.select_related("document").only(
+        "pk",
+        "module_id",
+        "text",
+        "speaker",
+        "start",
+        "end",
+        "document_id",
+        "document__title",
+        "document__cleaned_text",
+    )
+    facts = SourcedFact.objects.select_related("document").only(
+        "pk", "module_id", "label", "end", "document__title", "document__cleaned_text"
+    )
+    modules = list(
+        lesson.modules.order_by("position").prefetch_related(
+            Prefetch("excerpts", queryset=excerpts),
+            Prefetch(
+                "questions", queryset=Question.objects.only("pk", "module_id", "text", "position")
+            ),
+            Prefetch("facts", queryset=facts),
+        )
+    )
+    if not modules:
+        problems.append(Problem(f"“{lesson.title}” has no modules."))
+    documents = set(lesson.documents.values_list("pk", flat=True))
+    for module in modules:
+        problems += _module_problems(module, documents)
+    return problems
+
+
+def lesson_publish(*, lesson: Lesson) -> Lesson:
+    """Publish a draft lesson, or raise PublishRefused naming every problem. The rules run
+    again under a lock on the lesson, so a change made meanwhile is judged too; publishing a
+    new version archives the version it replaces (its classes keep it)."""
+    with transaction.atomic():
+        locked = Lesson.objects.select_for_update().get(pk=lesson.pk)
+        problems = lesson_publish_problems(lesson=locked)
+        if problems:
+            raise PublishRefused(problems)
+        locked.status = Lesson.Status.PUBLISHED
+        locked.published_at = timezone.now()
+        locked.save(update_fields=["status", "published_at"])
+        if locked.previous_version_id:
+            Lesson.objects.filter(
+                pk=locked.previous_version_id, status=Lesson.Status.PUBLISHED
+            ).update(status=Lesson.Status.ARCHIVED)
+    lesson.status, lesson.published_at = locked.status, locked.published_at
+    return locked
 
 
 def lesson_archive(*, lesson: Lesson) -> None:
+    """Take a published lesson out of the catalogue; where it is assigned it stays readable."""
+    if lesson.status != Lesson.Status.PUBLISHED:
+        raise ValidationError(
+            f"“{lesson.title}” is {lesson.get_status_display().lower()}: only a published "
+            "lesson can be archived."
+        )
     lesson.status = Lesson.Status.ARCHIVED
     lesson.save(update_fields=["status"])
+
+
+def lesson_publish_for_everyone(*, lesson: Lesson) -> Lesson:
+    """Make a teacher's own copy one of the school's lessons: published (the rules apply to a
+    draft) and owned by no one, so every teacher's catalogue offers it."""
+    with transaction.atomic():
+        if lesson.status == Lesson.Status.DRAFT:
+            lesson = lesson_publish(lesson=lesson)
+        elif lesson.status != Lesson.Status.PUBLISHED:
+            raise ValidationError(
+                f"“{lesson.title}” is archived: publish a new version of it instead."
+            )
+        lesson.owner = None
+        lesson.save(update_fields=["owner"])
+    return lesson
 
 
 def rubric_create(*, title: str, criteria: list[dict]) -> Rubric:
@@ -94,48 +238,93 @@ def rubric_copy(*, rubric: Rubric, title: str | None = None) -> Rubric:
     return copy
 
 
-@transaction.atomic
-def lesson_new_version(*, lesson: Lesson) -> Lesson:
-    """A draft copy of a lesson, so work done against the original keeps its meaning."""
-    latest = (
-        Lesson.objects.filter(slug=lesson.slug).order_by("-version").first()
-        if lesson.slug
-        else None
-    )
+def _lesson_duplicate(lesson: Lesson, **fields) -> Lesson:
+    """A draft with the lesson's fields (overridden by `fields`), documents, modules,
+    excerpts, questions and facts. The rubric is shared, not copied: a frozen rubric stays
+    the one graded work used until an author edits it, which copies it then."""
     copy = Lesson.objects.get(pk=lesson.pk)
     copy.pk = None
     copy.status = Lesson.Status.DRAFT
     copy.published_at = None
-    copy.version = (latest.version if latest else lesson.version) + 1
-    copy.previous_version = lesson
+    copy.revision = 1
+    for name, value in fields.items():
+        setattr(copy, name, value)
     copy.save()
     copy.documents.set(lesson.documents.all())
-    rubrics: dict[int, Rubric] = {}
-    for module in lesson.modules.prefetch_related("excerpts__questions", "questions", "facts"):
-        excerpts = list(module.excerpts.all())
-        questions = list(module.questions.all())
-        facts = list(module.facts.all())
-        module.pk = None
-        module.lesson = copy
-        if module.rubric_id:
-            if module.rubric_id not in rubrics:
-                rubrics[module.rubric_id] = rubric_copy(rubric=module.rubric)
-            module.rubric = rubrics[module.rubric_id]
-        module.save()
-        new_excerpts = {}
-        for excerpt in excerpts:
+    modules = list(
+        lesson.modules.order_by("position").prefetch_related("excerpts", "questions", "facts")
+    )
+    excerpts_of, questions_of, facts_of = {}, {}, {}
+    for module in modules:
+        old_pk = module.pk
+        excerpts_of[old_pk] = list(module.excerpts.all())
+        questions_of[old_pk] = list(module.questions.all())
+        facts_of[old_pk] = list(module.facts.all())
+        module.pk, module.lesson, module.revision = None, copy, 1
+        module.old_pk = old_pk
+    Module.objects.bulk_create(modules)
+    new_excerpts: dict[int, Excerpt] = {}
+    questions, facts = [], []
+    for module in modules:
+        for excerpt in excerpts_of[module.old_pk]:
             old_pk = excerpt.pk
-            excerpt.pk = None
-            excerpt.module = module
-            excerpt.save()
+            excerpt.pk, excerpt.module = None, module
             new_excerpts[old_pk] = excerpt
-        for question in questions:
-            question.pk = None
-            question.module = module
+        for question in questions_of[module.old_pk]:
+            question.pk, question.module = None, module
+            questions.append(question)
+        for fact in facts_of[module.old_pk]:
+            fact.pk, fact.module = None, module
+            facts.append(fact)
+    Excerpt.objects.bulk_create(new_excerpts.values())
+    for question in questions:
+        if question.excerpt_id is not None:
             question.excerpt = new_excerpts.get(question.excerpt_id)
-        Question.objects.bulk_create(questions)
-        for fact in facts:
-            fact.pk = None
-            fact.module = module
-        SourcedFact.objects.bulk_create(facts)
+    Question.objects.bulk_create(questions)
+    SourcedFact.objects.bulk_create(facts)
     return copy
+
+
+@transaction.atomic
+def lesson_new_version(*, lesson: Lesson) -> Lesson:
+    """A draft copy of a lesson with the next version number, so work done against the
+    original keeps its meaning; it stays the same owner's."""
+    family = Lesson.objects.filter(slug=lesson.slug, owner_id=lesson.owner_id)
+    latest = family.order_by("-version").first() if lesson.slug else None
+    return _lesson_duplicate(
+        lesson,
+        version=max(latest.version if latest else 0, lesson.version) + 1,
+        previous_version=lesson,
+    )
+
+
+def lesson_draft_version_of(*, lesson: Lesson) -> Lesson | None:
+    """A draft already made from this lesson as its next version, if any."""
+    return lesson.next_versions.filter(status=Lesson.Status.DRAFT).order_by("-version").first()
+
+
+def _copy_slug(lesson: Lesson, teacher) -> str:
+    base = slugify(f"{lesson.slug or lesson.title} {teacher.username}")[:70].strip("-")
+    slug, n = base, 1
+    while Lesson.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+@transaction.atomic
+def lesson_copy_for_teacher(*, lesson: Lesson, teacher) -> Lesson:
+    """The teacher's private draft of a published lesson, theirs to adapt for their classes."""
+    if lesson.status != Lesson.Status.PUBLISHED:
+        raise ValidationError(
+            f"“{lesson.title}” is {lesson.get_status_display().lower()}: only a published "
+            "lesson can be copied."
+        )
+    return _lesson_duplicate(
+        lesson,
+        owner=teacher,
+        copied_from=lesson,
+        previous_version=None,
+        version=1,
+        slug=_copy_slug(lesson, teacher),
+    )

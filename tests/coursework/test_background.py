@@ -58,7 +58,7 @@ def test_every_question_of_the_curated_lesson_appears_to_the_student_as_in_the_p
         texts = list(module.questions.values_list("text", flat=True))
         student_html = page(as_student.get(module_url(purge_assignment, module.position)))
         preview_url = reverse("lessons:lesson-preview", args=[great_purge.pk, module.position])
-        preview_html = page(preview.get(preview_url))
+        preview_html = page(preview.get(preview_url, follow=True))
         if module.kind == Module.Kind.DISCUSSION:
             for text in texts:  # the prompt, answered by posting
                 assert markup.escape(text) in student_html and markup.escape(text) in preview_html
@@ -79,7 +79,7 @@ def test_preview_shows_the_same_question_markup_as_the_students_page_without_sav
     background = great_purge.modules.get(kind=Module.Kind.BACKGROUND)
     student_block = question_block(page(as_student.get(module_url(purge_assignment, 1))))
     preview_url = reverse("lessons:lesson-preview", args=[great_purge.pk, background.position])
-    preview_block = question_block(page(preview.get(preview_url)))
+    preview_block = question_block(page(preview.get(preview_url, follow=True)))
     assert "Guiding questions" in student_block and "Guiding questions" in preview_block
     saving = module_url(purge_assignment, background.position, "answers-save")
     assert f'action="{saving}"' in student_block and "Save answers" in student_block

@@ -103,7 +103,10 @@ EXPECTED: dict[str, dict[str, dict]] = {
     # lessons
     "lessons:lesson-list": {GET: TEACHERS},
     "lessons:lesson-detail": {GET: TEACHERS},
-    "lessons:lesson-preview": {GET: TEACHERS},
+    # The preview moved to the studio: the old address sends everyone there.
+    "lessons:lesson-preview": {GET: SIGNED_IN},
+    # Assigning from the catalogue: an empty form is refused (400).
+    "lessons:lesson-assign": {GET: TEACHERS, POST: row(400, 400, 403, 400, 403)},
     # The document is in a published lesson (teachers) assigned to both classes (students).
     "lessons:document-detail": {GET: SIGNED_IN},
     # studio: the lesson editor. Admins and authors open any school lesson, teachers their
@@ -130,6 +133,16 @@ EXPECTED: dict[str, dict[str, dict]] = {
             "rubric-start",
         ]
     },
+    # studio: preview, publishing, versions and copies. Any teacher previews and copies a
+    # published lesson; only its authors check, publish, version and archive it. Publishing
+    # a lesson already published is refused with the checklist (400).
+    "studio:lesson-preview": {GET: TEACHERS},
+    "studio:lesson-copy": {POST: TEACHERS},
+    "studio:lesson-checklist": {GET: row(OK, 403, 403, 403, 403)},
+    "studio:lesson-changes": {GET: row(OK, 403, 403, 403, 403)},
+    "studio:lesson-publish": {GET: row(OK, 403, 403, 403, 403), POST: row(400, 403, 403, 403, 403)},
+    "studio:lesson-new-version": {POST: row(OK, 403, 403, 403, 403)},
+    "studio:lesson-archive": {GET: row(OK, 403, 403, 403, 403), POST: row(OK, 403, 403, 403, 403)},
     # studio: importing. Only admins and authors import; the lesson here is published, so
     # its review is read-only and every correction is refused, for admins too (403).
     "studio:import-new": {GET: row(OK, 403, 403, 403, 403), POST: row(400, 403, 403, 403, 403)},

@@ -49,7 +49,12 @@ def make_rubric() -> Rubric:
 @pytest.fixture
 def draft_lesson(document):
     """A small complete draft: reading, one document study with an excerpt, an assignment."""
-    lesson = Lesson.objects.create(title="The Bridge", central_question="Why build it?")
+    lesson = Lesson.objects.create(
+        title="The Bridge",
+        slug="the-bridge",
+        central_question="Why build it?",
+        grade_band="Grades 9–12",
+    )
     lesson.documents.add(document)
     Module.objects.create(
         lesson=lesson, position=1, kind="background", title="Background", body="Read."
@@ -71,7 +76,13 @@ def draft_lesson(document):
         module=study, text="Who is speaking?", skill="sourcing", excerpt=excerpt
     )
     Module.objects.create(
-        lesson=lesson, position=3, kind="assignment", title="Write", points=16, rubric=make_rubric()
+        lesson=lesson,
+        position=3,
+        kind="assignment",
+        title="Write",
+        body="Was the bridge worth building? Use the leader's words.",
+        points=16,
+        rubric=make_rubric(),
     )
     return lesson
 

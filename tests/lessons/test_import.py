@@ -170,7 +170,7 @@ def test_the_sourcing_card_says_an_unnamed_speaker_is_not_given(client, admin_us
     outcome = documents_import(files=[("winter.txt", UNATTRIBUTED)])
     module = Excerpt.objects.get(module__lesson=outcome.lesson).module
     client.force_login(admin_user)
-    page = client.get(reverse("lessons:lesson-preview", args=[outcome.lesson.pk, module.position]))
+    page = client.get(reverse("studio:lesson-preview", args=[outcome.lesson.pk, module.position]))
     assert "<dt>Who</dt><dd>Not given in the document" in page.content.decode()
 
 
@@ -206,7 +206,7 @@ def test_the_sourcing_card_says_a_role_and_kind_are_not_stated(client, admin_use
     tillett = Excerpt.objects.get(module__lesson=outcome.lesson, speaker="Ben Tillett")
     client.force_login(admin_user)
     page = client.get(
-        reverse("lessons:lesson-preview", args=[outcome.lesson.pk, tillett.module.position])
+        reverse("studio:lesson-preview", args=[outcome.lesson.pk, tillett.module.position])
     ).content.decode()
     assert 'Ben Tillett <span class="muted">(role not stated in the document)</span>' in page
     assert "<dt>Kind of source</dt><dd>Not stated in the document</dd>" in page
@@ -224,7 +224,7 @@ def test_a_question_about_an_unnamed_speaker_says_the_document_does_not_name_the
     client.force_login(admin_user)
     for module in (excerpt.module, discussion):
         page = client.get(
-            reverse("lessons:lesson-preview", args=[outcome.lesson.pk, module.position])
+            reverse("studio:lesson-preview", args=[outcome.lesson.pk, module.position])
         ).content.decode()
         assert "About: a speaker the document does not name" in page, module.kind
         assert "About: unnamed" not in page
@@ -283,7 +283,7 @@ def test_a_teacher_sees_the_metadata_and_never_the_file_name(client, teacher, pu
     pages = [
         client.get(reverse("lessons:document-detail", args=[document.pk])),
         client.get(reverse("lessons:lesson-detail", args=[published_lesson.pk])),
-        client.get(reverse("lessons:lesson-preview", args=[published_lesson.pk, 2])),
+        client.get(reverse("studio:lesson-preview", args=[published_lesson.pk, 2])),
     ]
     for response in pages:
         assert response.status_code == 200

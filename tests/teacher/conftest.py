@@ -104,10 +104,16 @@ def finish_all(assignment: Assignment, student: User, text: str = ESSAY) -> Subm
 
 def build_lesson(title: str, kinds: list[str]) -> Lesson:
     """A published lesson with one module of each kind (no excerpts needed)."""
-    lesson = Lesson.objects.create(title=title, central_question="Why?")
+    lesson = Lesson.objects.create(
+        title=title, slug=title.lower().replace(" ", "-"), central_question="Why?", grade_band="9"
+    )
     for position, kind in enumerate(kinds, start=1):
         module = Module.objects.create(
-            lesson=lesson, position=position, kind=kind, title=f"{kind.title()} {position}"
+            lesson=lesson,
+            position=position,
+            kind=kind,
+            title=f"{kind.title()} {position}",
+            body="Read, talk and write.",
         )
         if kind == Module.Kind.ASSIGNMENT:
             module.points, module.rubric = 16, make_rubric()
