@@ -3,6 +3,7 @@ from dataclasses import dataclass
 from django import forms
 from django.utils import timezone
 
+from lessons.access import lessons_offered_to
 from lessons.models import Lesson, Question
 
 from .grading import ScoreInput
@@ -52,6 +53,17 @@ class AssignForm(AssignmentDatesForm):
         },
     )
     field_order = ["lesson", "opens_at", "due_at"]
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The school's published lessons, and the teacher's own published copies; never
+        # another teacher's copy.
+        offered = (
+            lessons_offered_to(user)
+            if user is not None
+            else Lesson.objects.filter(status=Lesson.Status.PUBLISHED, owner__isnull=True)
+        )
+        self.fields["lesson"].queryset = offered.order_by("title", "version")
 
 
 class PostForm(forms.Form):

@@ -66,7 +66,7 @@ def home(request):
 @login_required
 def assignment_create(request, pk: int):
     classroom = classroom_for_teacher(request.user, pk)
-    form = AssignForm(request.POST)
+    form = AssignForm(request.POST, user=request.user)
     if form.is_valid():
         try:
             assignment = services.assignment_create(

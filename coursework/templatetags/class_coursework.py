@@ -16,5 +16,11 @@ def class_assignments(classroom):
 
 @register.simple_tag(takes_context=True)
 def lesson_assign_form(context):
-    """The assign form the page was given back with its errors, or a new one."""
-    return context.get("assign_form") or AssignForm()
+    """The assign form the page was given back with its errors, or a new one with the
+    lesson named in the address (?lesson=) chosen."""
+    if context.get("assign_form"):
+        return context["assign_form"]
+    request = context.get("request")
+    lesson = request.GET.get("lesson", "") if request else ""
+    initial = {"lesson": lesson} if lesson.isdigit() else {}
+    return AssignForm(user=context.get("user"), initial=initial)
