@@ -18,6 +18,13 @@
     }
   });
 
+  // The button pressed is gone with the part it was in; keyboard users carry on from the
+  // answer, which says what happened.
+  document.addEventListener("htmx:afterSettle", function () {
+    const answer = document.querySelector("#review [data-review-answer]");
+    if (answer) answer.focus();
+  });
+
   function runs(range, container) {
     return Array.from(container.querySelectorAll("[data-at]")).filter(function (span) {
       return span.firstChild && range.intersectsNode(span.firstChild);

@@ -120,6 +120,8 @@ def test_author_imports_restores_selects_excerpts_and_fills_a_gap(visit, author,
     page.keyboard.type("Walter Scott")
     page.keyboard.press("Enter")
     expect(page.locator("#review .message")).to_contain_text("“The profits from Scott")
+    # The keyboard carries on from the answer, not from the top of the page.
+    expect(page.locator("#review .message")).to_be_focused()
     typed = Excerpt.objects.get(speaker="Walter Scott")
     assert typed.text.startswith("The profits from Scott's poem")
     assert typed.text.endswith("widows and orphans of soldiers.") and typed.has_source_span

@@ -148,6 +148,17 @@ def test_a_paste_of_an_imported_text_is_refused_too(client, author):
     assert counts() == before
 
 
+def test_a_paste_larger_than_two_megabytes_is_refused(client, author):
+    client.force_login(author)
+    text = "The council met. " * (builder.MAX_UPLOAD_BYTES // 17 + 1)
+    response = client.post(
+        NEW, {"source": "paste", "title": "Huge", "origin": "somewhere", "text": text}
+    )
+    assert response.status_code == 400
+    assert "somewhere is larger than 2 MB" in response.content.decode()
+    assert counts() == (0, 0, 0, 0, 0, 0)
+
+
 @pytest.mark.parametrize(
     ("fields", "message"),
     [
