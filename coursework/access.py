@@ -10,7 +10,7 @@ An archived class's lessons stay readable to its students but take no new work.
 """
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -20,14 +20,9 @@ from accounts.models import Enrollment, User
 from .models import Assignment
 
 
-def _get(pk: int, **annotations) -> Assignment:
+def _get(pk: int) -> Assignment:
     try:
-        return (
-            Assignment.objects.active()
-            .select_related("classroom", "lesson")
-            .annotate(**annotations)
-            .get(pk=pk)
-        )
+        return Assignment.objects.active().select_related("classroom", "lesson").get(pk=pk)
     except Assignment.DoesNotExist:
         raise Http404("No such assignment") from None
 
@@ -75,19 +70,25 @@ def assignment_for_work_viewer(user: User, pk: int) -> Assignment:
 
 def assignment_for_student(user: User, pk: int) -> Assignment:
     """An open assignment of the student's own class; 403 before it opens or for teachers."""
-    # Whether the user is in the class comes with the row: the student's every request
-    # starts here, so it is one query, not two.
-    enrolled = Enrollment.objects.active().filter(classroom=OuterRef("classroom"), student=user)
-    assignment = _get(pk, is_enrolled=Exists(enrolled))
-    if assignment.is_enrolled:
-        if assignment.opens_at and assignment.opens_at > timezone.now():
-            raise PermissionDenied(
-                f"This lesson opens on {timezone.localtime(assignment.opens_at):%A %d %B at %H:%M}."
-            )
-        return assignment
-    if is_class_teacher(user, assignment.classroom):
-        raise PermissionDenied("Teachers see students' work from the class page.")
-    raise Http404("No such assignment")
+    # The student's every request starts here, so the row comes through their enrollment in
+    # one join; only a refusal looks further, to tell a teacher (403) from an outsider (404).
+    try:
+        assignment = (
+            assignments_for_student(user)
+            .select_related("classroom", "lesson")
+            .defer("lesson__builder_notes")
+            .get(pk=pk)
+        )
+    except Assignment.DoesNotExist:
+        assignment = _get(pk)
+        if is_class_teacher(user, assignment.classroom):
+            raise PermissionDenied("Teachers see students' work from the class page.") from None
+        raise Http404("No such assignment") from None
+    if assignment.opens_at and assignment.opens_at > timezone.now():
+        raise PermissionDenied(
+            f"This lesson opens on {timezone.localtime(assignment.opens_at):%A %d %B at %H:%M}."
+        )
+    return assignment
 
 
 def accepts_work(assignment: Assignment) -> bool:

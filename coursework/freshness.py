@@ -33,7 +33,6 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.views.decorators.http import condition
 
 from accounts.access import classrooms_visible_to
-from lessons.models import Module
 
 from .access import assignments_for_student, assignments_for_teacher
 from .models import Assignment, Post, Progress, WorkStamp
@@ -150,40 +149,35 @@ def module_page_etag(request, pk: int, position: int) -> str | None:
     )
     if row is None:
         return None
-    stamp, work, archived, due_at, activity, editable = row
+    return _module_tag(request, pk, position, *row)
+
+
+def _module_tag(request, pk, position, stamp, work, archived, due_at, activity, editable) -> str:
+    now = timezone.now()
     overdue = due_at is not None and due_at < now
     # Once the resolution has passed, opening the module records activity again.
     recent = activity is not None and now - activity < ACTIVITY_RESOLUTION
     return _etag(request, "module", pk, position, stamp, work, archived, overdue, recent, editable)
 
 
-def module_page_etag_after_opening(request, assignment, module) -> str | None:
-    """What module_page_etag gives for the same state, from what the module page's view holds
-    once it has recorded the visit: its assignment row (read before the view's own writes,
-    which touch only the student's work stamp), and activity that is now recent. Only the
-    work stamp is read again. A discussion (the student's editable posts) or an archived
-    class (no visit recorded) takes the full query."""
-    if module.kind == Module.Kind.DISCUSSION or assignment.classroom.archived:
-        return module_page_etag(request, assignment.pk, module.position)
+def module_page_tag(request, *, assignment, module, place, editable: int) -> str | None:
+    """What module_page_etag gives for the same state, from what the module page's view
+    holds: its assignment row and the student's place in it (services.place_in_lesson, read
+    or brought up to date once the visit is recorded), and how many of the student's posts
+    in the module are still editable. Nothing is read again."""
     if not _may_tag(request):
         return None
-    work = (
-        WorkStamp.objects.filter(assignment=assignment, student=request.user)
-        .values_list("stamp", flat=True)
-        .first()
-    )
-    overdue = assignment.due_at is not None and assignment.due_at < timezone.now()
-    return _etag(
+    progress = place.progress.get(module.pk)
+    return _module_tag(
         request,
-        "module",
         assignment.pk,
         module.position,
         assignment.stamp,
-        work,
-        False,
-        overdue,
-        True,
-        0,
+        place.work_stamp,
+        assignment.classroom.archived,
+        assignment.due_at,
+        progress.last_activity_at if progress else None,
+        editable,
     )
 
 

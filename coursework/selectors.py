@@ -8,7 +8,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from accounts.models import Enrollment, User
-from lessons.models import Module, Rubric
+from lessons.models import Lesson, Module, Question, Rubric, Skill
 
 from .access import assignments_for_student
 from .grades import CriterionScore, Grade
@@ -81,6 +81,73 @@ def student_lesson_rows(student: User) -> list[LessonRow]:
         key=lambda r: (not r.is_open, not r.is_late, r.is_complete, r.assignment.due_at or far)
     )
     return rows
+
+
+@dataclass(frozen=True)
+class Speaker:
+    speaker: str
+
+
+@dataclass(frozen=True)
+class QuestionShown:
+    """A guiding question as the player shows it. coursework/answers_form.html reads it as it
+    reads a Question (the lesson preview passes those): pk, text, its skill's label and the
+    speaker of the excerpt it is about."""
+
+    pk: int
+    text: str
+    skill: str
+    excerpt: Speaker | None
+
+    def get_skill_display(self) -> str:
+        return Skill(self.skill).label
+
+
+@dataclass(frozen=True)
+class LessonOutline:
+    """What the player shows of a lesson on every page: its modules in order (with just the
+    fields the navigation shows) and each module's guiding questions."""
+
+    modules: list[Module]
+    questions: dict[int, tuple[tuple[int, str, str, str | None], ...]]
+
+    def questions_of(self, module: Module) -> list[QuestionShown]:
+        return [
+            QuestionShown(pk, text, skill, None if speaker is None else Speaker(speaker))
+            for pk, text, skill, speaker in self.questions.get(module.pk, ())
+        ]
+
+
+# Changes whenever LessonOutline's fields change, so no process reads one of another shape.
+OUTLINE_SHAPE = 1
+
+
+def _outline_read(lesson_id: int) -> LessonOutline:
+    modules = list(
+        Module.objects.filter(lesson_id=lesson_id)
+        .order_by("position")
+        .only("pk", "position", "title", "kind", "lesson_id")
+    )
+    questions: dict[int, list] = {}
+    for module_id, *row in Question.objects.filter(module__lesson_id=lesson_id).values_list(
+        "module_id", "pk", "text", "skill", "excerpt__speaker"
+    ):
+        questions.setdefault(module_id, []).append(tuple(row))
+    return LessonOutline(modules, {pk: tuple(rows) for pk, rows in questions.items()})
+
+
+def lesson_outline(lesson: Lesson) -> LessonOutline:
+    """The lesson's outline; from the shared cache once a page has read it, for a lesson that
+    has been published: such a lesson is never edited in place (a change is a new version),
+    so its pk and publication time name one outline for good."""
+    if lesson.status == Lesson.Status.DRAFT or lesson.published_at is None:
+        return _outline_read(lesson.pk)
+    key = f"lesson-outline:{lesson.pk}:{lesson.published_at.timestamp()}:{OUTLINE_SHAPE}"
+    outline = cache.get(key)
+    if outline is None:
+        outline = _outline_read(lesson.pk)
+        cache.set(key, outline, timeout=7 * 24 * 3600)
+    return outline
 
 
 def module_states(assignment: Assignment, student: User) -> dict[int, Progress]:

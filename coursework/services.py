@@ -12,8 +12,17 @@ from accounts.models import Classroom, User
 from lessons.models import Lesson, Module, Question
 
 from .grades import Grade
-from .models import Answer, Assignment, Post, Progress, Submission, SubmissionVersion, Visit
-from .stamps import bump_work
+from .models import (
+    Answer,
+    Assignment,
+    Post,
+    Progress,
+    Submission,
+    SubmissionVersion,
+    Visit,
+    WorkStamp,
+)
+from .stamps import bump_work, bump_work_seen
 
 # NUL and the other C0 controls (tabs and newlines stay) can't be stored by PostgreSQL or
 # shown usefully anywhere, so written text loses them on the way in.
@@ -110,62 +119,107 @@ def progress_set(*, assignment, student, module, complete: bool | None) -> Progr
 ACTIVITY_RESOLUTION = timedelta(minutes=2)
 
 
-def module_open(
-    *, assignment: Assignment, student: User, module: Module, has_questions: bool | None = None
-) -> Progress | None:
-    """A student opened a module: remember it for resuming and start (or finish) it.
+@dataclass
+class PlaceInLesson:
+    """What a student's module page reads before anything is recorded: their work stamp
+    (None before any work), their progress by module id, and the module they were last at
+    with when (None before the first visit)."""
+
+    work_stamp: int | None
+    progress: dict[int, Progress]
+    visit: tuple[int, datetime] | None
+
+
+def place_in_lesson(*, assignment: Assignment, student: User) -> PlaceInLesson:
+    """The student's place in the assignment, its work stamp read first: whatever changes
+    the progress or the visit also changes the stamp, so the stamp is never newer than them."""
+    keys = {"assignment_id": assignment.pk, "student_id": student.pk}
+    stamp = WorkStamp.objects.filter(**keys).values_list("stamp", flat=True)[:1]
+    work_stamp = next(iter(stamp), None)
+    progress = {p.module_id: p for p in Progress.objects.filter(**keys)}
+    visit = next(
+        iter(Visit.objects.filter(**keys).values_list("module_id", "visited_at")[:1]), None
+    )
+    return PlaceInLesson(work_stamp, progress, visit)
+
+
+def module_visit(
+    *,
+    assignment: Assignment,
+    student: User,
+    module: Module,
+    has_questions: bool | None = None,
+    place: PlaceInLesson | None = None,
+) -> PlaceInLesson:
+    """A student opened a module: remember it for resuming and start (or finish) it. Gives
+    the student's place afterwards, `place` (read now when not given) brought up to date,
+    or read again when something else changed their work since it was read.
 
     `has_questions` says whether the module has guiding questions, when the caller has them
     at hand; else they are looked up."""
+    if place is None:
+        place = place_in_lesson(assignment=assignment, student=student)
     now = timezone.now()
-    visit = Visit.objects.filter(assignment=assignment, student=student).first()
-    progress = Progress.objects.filter(
-        assignment=assignment, student=student, module=module
-    ).first()
+    progress = place.progress.get(module.pk)
     if has_questions is None:
         has_questions = module.questions.exists()
     # A module with guiding questions completes when they are answered; without, on opening.
     reading = module.kind in ANSWERED_KINDS and not has_questions
-    recent = (
-        visit is not None
-        and visit.module_id == module.pk
+    here = place.visit is not None and place.visit[0] == module.pk
+    if (
+        here
         and progress is not None
         and now - progress.last_activity_at < ACTIVITY_RESOLUTION
         and (progress.state == State.COMPLETE or not reading)
-    )
-    if recent:
-        return progress
-    move_visit = (
-        visit is None
-        or visit.module_id != module.pk
-        or now - visit.visited_at >= ACTIVITY_RESOLUTION
-    )
+    ):
+        return place
+    keys = {"assignment": assignment, "student": student, "module": module}
     with transaction.atomic():
-        if move_visit:
+        if not here or now - place.visit[1] >= ACTIVITY_RESOLUTION:
             # One upsert whether or not the student was here before; it sends no signal.
             Visit.objects.bulk_create(
-                [Visit(assignment=assignment, student=student, module=module, visited_at=now)],
+                [Visit(**keys, visited_at=now)],
                 update_conflicts=True,
                 unique_fields=["assignment", "student"],
                 update_fields=["module", "visited_at"],
             )
-        if progress is None:  # the first opening makes the row; its save bumps the stamp
-            return progress_set(
-                assignment=assignment,
-                student=student,
-                module=module,
-                complete=True if reading else None,
-            )
-        # Just the fields that move, so a concurrent completion is never overwritten with
-        # the state read above; the UPDATE sends no signal, hence the bump.
-        progress.last_activity_at = now
-        changes = {"last_activity_at": now}
-        if reading and progress.state != State.COMPLETE:
-            progress.state, progress.completed_at = State.COMPLETE, now
-            changes.update(state=State.COMPLETE, completed_at=now)
-        Progress.objects.filter(pk=progress.pk).update(**changes)
-        bump_work(assignment.pk, student.pk)
-    return progress
+            place.visit = (module.pk, now)
+        made = True
+        if progress is None:
+            progress = Progress(**keys, started_at=now, last_activity_at=now)
+            if reading:
+                progress.state, progress.completed_at = State.COMPLETE, now
+            try:
+                with transaction.atomic():
+                    Progress.objects.bulk_create([progress])
+            except IntegrityError:  # another tab's first opening made the row meanwhile
+                made = False
+        else:
+            # Just the fields that move, so a concurrent completion is never overwritten with
+            # the state read above.
+            progress.last_activity_at = now
+            changes = {"last_activity_at": now}
+            if reading and progress.state != State.COMPLETE:
+                progress.state, progress.completed_at = State.COMPLETE, now
+                changes.update(state=State.COMPLETE, completed_at=now)
+            Progress.objects.filter(pk=progress.pk).update(**changes)
+        # These writes send no signal, hence the bump.
+        stamp, current = bump_work_seen(assignment.pk, student.pk, place.work_stamp)
+    if not (current and made):
+        return place_in_lesson(assignment=assignment, student=student)
+    place.progress[module.pk] = progress
+    place.work_stamp = stamp
+    return place
+
+
+def module_open(
+    *, assignment: Assignment, student: User, module: Module, has_questions: bool | None = None
+) -> Progress | None:
+    """A student opened a module: remember it for resuming and start (or finish) it."""
+    place = module_visit(
+        assignment=assignment, student=student, module=module, has_questions=has_questions
+    )
+    return place.progress.get(module.pk)
 
 
 def _all_answered(assignment, student, module) -> bool:

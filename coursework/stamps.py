@@ -18,6 +18,7 @@ a reader never sees new work under an old stamp.
 """
 
 from django.contrib.auth import get_user_model
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 
@@ -38,16 +39,45 @@ from .models import (
 )
 
 
-def bump_work(assignment_id: int, student_id: int, *, create: bool = True) -> None:
-    """One student's work in one assignment changed. The first save of any work creates the
-    stamp row; a deletion only changes an existing one (it may be part of deleting the
-    assignment itself, which a new row would block)."""
+def bump_work(assignment_id: int, student_id: int, *, create: bool = True) -> int | None:
+    """One student's work in one assignment changed; the new stamp, or None when there was
+    no row to change. The first save of any work creates the row (one upsert either way); a
+    deletion only changes an existing one (it may be part of deleting the assignment itself,
+    which a new row would block)."""
     stamp = new_stamp()
-    rows = WorkStamp.objects.filter(assignment_id=assignment_id, student_id=student_id)
-    if not rows.update(stamp=stamp) and create:
-        WorkStamp.objects.update_or_create(
-            assignment_id=assignment_id, student_id=student_id, defaults={"stamp": stamp}
+    if create:
+        WorkStamp.objects.bulk_create(
+            [WorkStamp(assignment_id=assignment_id, student_id=student_id, stamp=stamp)],
+            update_conflicts=True,
+            unique_fields=["assignment", "student"],
+            update_fields=["stamp"],
         )
+        return stamp
+    rows = WorkStamp.objects.filter(assignment_id=assignment_id, student_id=student_id)
+    return stamp if rows.update(stamp=stamp) else None
+
+
+def bump_work_seen(assignment_id: int, student_id: int, seen: int | None) -> tuple[int, bool]:
+    """bump_work for a writer that read the stamp (`seen`, None for no row) before reading
+    the work it changed: the new stamp, and whether the stored one was still `seen`, so that
+    nothing else changed the work in between and what the writer read is current."""
+    stamp = new_stamp()
+    if seen is None:
+        try:
+            with transaction.atomic():
+                WorkStamp.objects.bulk_create(
+                    [WorkStamp(assignment_id=assignment_id, student_id=student_id, stamp=stamp)]
+                )
+            return stamp, True
+        except IntegrityError:  # someone's work made the row meanwhile
+            pass
+    else:
+        rows = WorkStamp.objects.filter(
+            assignment_id=assignment_id, student_id=student_id, stamp=seen
+        )
+        if rows.update(stamp=stamp):
+            return stamp, True
+    return bump_work(assignment_id, student_id), False
 
 
 def bump_assignments(*conditions, **lookup) -> None:

@@ -5,6 +5,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
@@ -25,16 +27,13 @@ from .access import (
     student_for_teacher,
 )
 from .forms import AnswersForm, AssignForm, AssignmentDatesForm, DraftForm, PostForm
-from .freshness import (
-    conditional_page,
-    module_page_etag,
-    module_page_etag_after_opening,
-    student_home_etag,
-)
+from .freshness import conditional_page, module_page_etag, module_page_tag, student_home_etag
 from .models import Answer, Post, Progress, Submission
 from .selectors import (
+    LessonOutline,
     discussion_for_student,
     grade_returned_for,
+    lesson_outline,
     module_states,
     student_lesson_rows,
 )
@@ -156,29 +155,53 @@ def player_resume(request, pk: int):
     return redirect("coursework:player-module", pk=assignment.pk, position=position)
 
 
-def _lesson_modules(assignment) -> list[Module]:
-    """The lesson's modules in order, with just what the player's navigation shows."""
-    return list(
-        Module.objects.filter(lesson_id=assignment.lesson_id)
-        .order_by("position")
-        .only("pk", "position", "title", "kind", "lesson_id")
-    )
+def _module_url_maker(assignment):
+    """A function of a module's position giving its player URL, reversed only once for the
+    whole navigation (any number the URL could not otherwise hold marks the position)."""
+    slot = 987654321
+    url = reverse("coursework:player-module", args=[assignment.pk, slot])
+    head, found, tail = url.rpartition(str(slot))
+    if not found:
+        return lambda position: reverse("coursework:player-module", args=[assignment.pk, position])
+    return lambda position: f"{head}{position}{tail}"
 
 
-def _player_context(request, assignment, module, *, modules=None, questions=None, **extra):
+def _player_context(
+    request,
+    assignment,
+    module,
+    *,
+    outline: LessonOutline | None = None,
+    place: services.PlaceInLesson | None = None,
+    submission: Submission | None = None,
+    **extra,
+):
+    """The lesson player's context. What the caller already holds (the lesson's outline, the
+    student's place in the lesson and written work) is not read again."""
     student = request.user
-    if modules is None:
-        modules = _lesson_modules(assignment)
-    if questions is None:
-        questions = list(module.questions.select_related("excerpt"))
-    states = dict(
-        Progress.objects.filter(assignment=assignment, student=student).values_list(
-            "module_id", "state"
+    if outline is None:
+        outline = lesson_outline(assignment.lesson)
+    modules = outline.modules
+    questions = outline.questions_of(module)
+    if place is None:
+        states = dict(
+            Progress.objects.filter(assignment=assignment, student=student).values_list(
+                "module_id", "state"
+            )
         )
-    )
+    else:
+        states = {module_id: p.state for module_id, p in place.progress.items()}
     index = next(i for i, m in enumerate(modules) if m.pk == module.pk)
+    url_of = _module_url_maker(assignment)
+    badges = {}
     for item in modules:
         item.state = states.get(item.pk, Progress.State.NOT_STARTED)
+        item.url = url_of(item.position)
+        if item.state not in badges:
+            badges[item.state] = render_to_string(
+                "coursework/state_badge.html", {"state": item.state}
+            )
+        item.badge = badges[item.state]
     complete = sum(1 for state in states.values() if state == Progress.State.COMPLETE)
     ctx = {
         "assignment": assignment,
@@ -195,7 +218,7 @@ def _player_context(request, assignment, module, *, modules=None, questions=None
         "complete_count": complete,
         "accepts_work": accepts_work(assignment),
     }
-    if module.kind in services.ANSWERED_KINDS and ctx["questions"]:
+    if module.kind in services.ANSWERED_KINDS and questions:
         ctx["answers"] = {
             a.question_id: a
             for a in Answer.objects.filter(
@@ -206,7 +229,10 @@ def _player_context(request, assignment, module, *, modules=None, questions=None
         ctx.update(discussion_for_student(assignment=assignment, module=module, student=student))
         ctx["post_form"] = PostForm()
     if module.kind == Module.Kind.ASSIGNMENT:
-        submission = services.submission_for(assignment=assignment, student=student, module=module)
+        if submission is None:
+            submission = services.submission_for(
+                assignment=assignment, student=student, module=module
+            )
         ctx["submission"] = submission
         ctx["versions"] = list(submission.versions.select_related("grade"))
         latest = ctx["versions"][-1] if ctx["versions"] else None
@@ -232,27 +258,40 @@ def _player_context(request, assignment, module, *, modules=None, questions=None
 @login_required
 @conditional_page(module_page_etag, tagged_by_view=True)
 def player_module(request, pk: int, position: int):
-    assignment = assignment_for_student(request.user, pk)
-    modules = _lesson_modules(assignment)
-    module = next((m for m in modules if m.position == position), None)
+    student = request.user
+    assignment = assignment_for_student(student, pk)
+    outline = lesson_outline(assignment.lesson)
+    module = next((m for m in outline.modules if m.position == position), None)
     if module is None:
         raise Http404("No such module")
-    questions = list(module.questions.select_related("excerpt"))
-    # Every write first: opening the module records a visit, a writing module gets its
-    # draft row. Both change the student's stamp.
-    if accepts_work(assignment):
-        services.module_open(
-            assignment=assignment,
-            student=request.user,
-            module=module,
-            has_questions=bool(questions),
-        )
+    # A writing module gets its draft's row on opening, before the student's place is read:
+    # making it changes the work stamp.
+    submission = None
     if module.kind == Module.Kind.ASSIGNMENT:
-        services.submission_for(assignment=assignment, student=request.user, module=module)
-    # Then the ETag, then the content: a change landing in between leaves the ETag older
-    # than the page, so the next request renders again; never the other way round.
-    etag = module_page_etag_after_opening(request, assignment, module)
-    ctx = _player_context(request, assignment, module, modules=modules, questions=questions)
+        submission = services.submission_for(assignment=assignment, student=student, module=module)
+    # The place's work stamp is read before anything the page shows of the student's work,
+    # and recording the visit keeps it so (or reads the place again), so the ETag made from
+    # it is never newer than the page: a change landing meanwhile makes the next request
+    # render again, never the other way round.
+    place = services.place_in_lesson(assignment=assignment, student=student)
+    if accepts_work(assignment):
+        place = services.module_visit(
+            assignment=assignment,
+            student=student,
+            module=module,
+            has_questions=module.pk in outline.questions,
+            place=place,
+        )
+    ctx = _player_context(
+        request, assignment, module, outline=outline, place=place, submission=submission
+    )
+    etag = module_page_tag(
+        request,
+        assignment=assignment,
+        module=module,
+        place=place,
+        editable=len(ctx.get("editable_ids", ())),
+    )
     response = render(request, "coursework/player.html", ctx)
     if etag is None:
         response.withhold_etag = True
