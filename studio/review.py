@@ -56,7 +56,7 @@ class Review:
     rejected: list[dict]
     gaps: list[GapRow]
     summary: list[str]
-    dropped_sentences: list[tuple[dict, str]]
+    dropped_sentences: list[tuple[dict, tuple[str, str]]]
     document_open: bool
     lesson_open: bool
 
@@ -202,8 +202,9 @@ def _count(number: int, noun: str) -> str:
     return f"{number:,} {noun}{'' if number == 1 else 's'}"
 
 
-def _left_out_because(reason: str) -> str:
-    """The builder's reason as the end of "It was left out because it …"."""
+def _left_out_because(reason: str) -> tuple[str, str]:
+    """The builder's reason as the end of "It was left out because it …", and the measures
+    it went by (or "")."""
     first, _, numbers = reason.partition(";")
     first = first.strip()
     if first.startswith("debris: in the"):
@@ -214,4 +215,4 @@ def _left_out_because(reason: str) -> str:
         why = "is " + first
     else:
         why = first or "did not fit the document"
-    return f"it {why}" + (f" ({numbers.strip()})" if numbers.strip() else "")
+    return f"it {why}", numbers.strip()
