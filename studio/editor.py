@@ -120,10 +120,11 @@ def lesson_page(
     focus: str = "",
     saved: str = "",
 ) -> HttpResponse:
+    # A query with GROUP BY ignores Meta.ordering, so the order is stated.
     modules = lesson.modules.annotate(
         question_count=Count("questions", distinct=True),
         excerpt_count=Count("excerpts", distinct=True),
-    )
+    ).order_by("position")
     ctx = {
         "lesson": lesson,
         "modules": modules,

@@ -56,9 +56,14 @@ LESSON_FIELDS = ["title", "central_question", "summary", "grade_band", "estimate
 
 
 class ModuleAddForm(forms.Form):
+    """Shown beside the lesson's own form, so its ids are its own."""
+
     revision = RevisionField()
     kind = forms.ChoiceField(choices=Module.Kind.choices, label="Kind of module")
     title = forms.CharField(max_length=200, label="Title of the new module")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, auto_id="id_add_%s", **kwargs)
 
 
 class ModuleOrderForm(forms.Form):
@@ -113,7 +118,7 @@ class ExcerptPickForm(forms.Form):
     excerpt = forms.TypedChoiceField(coerce=int, label="Excerpt to add")
 
     def __init__(self, *args, choices: list[Excerpt], **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, auto_id="id_pick_%s", **kwargs)
         self.pool = {excerpt.pk: excerpt for excerpt in choices}
         self.fields["excerpt"].choices = [
             (
@@ -166,6 +171,9 @@ class CriterionForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["skill"].required = True
+        self.fields["skill"].error_messages["required"] = (
+            "Tag this criterion with the skill it measures."
+        )
 
     class Meta:
         model = Criterion
@@ -295,6 +303,10 @@ class RubricGrid:
         errors = self.criterion_formset.non_form_errors() or self.level_formset.non_form_errors()
         if errors:
             return errors[0]
+        for form in [*self.criterion_formset.forms, *self.level_formset.counted()]:
+            for field, messages in form.errors.items():
+                where = form.instance.title or "A new row"
+                return f"{where}, {form.fields[field].label.lower()}: {messages[0]}"
         return "Some cells need fixing: see the messages in the grid."
 
     def criterion_rows(self) -> list[CriterionRow]:

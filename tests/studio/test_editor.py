@@ -234,10 +234,16 @@ def test_move_buttons_swap_neighbours_and_stop_at_the_ends(client, author, draft
     url = module_url(draft_lesson, module, "module-move")
     assert client.post(url, {"revision": 1, "direction": "up"}).status_code == 302
     assert positions(draft_lesson) == ["Study", "Background", "Write"]
+    background = draft_lesson.modules.get(kind="background")
+    page = client.get(edit_url(draft_lesson)).content.decode()
+    assert page.index(f'id="edit-{module.pk}"') < page.index(f'id="edit-{background.pk}"')
     assert client.post(url, {"revision": 2, "direction": "up"}).status_code == 302
     assert positions(draft_lesson) == ["Study", "Background", "Write"]
-    assert client.post(url, {"revision": 3, "direction": "down"}).status_code == 302
+    htmx = client.post(url, {"revision": 3, "direction": "down"}, HTTP_HX_REQUEST="true")
+    assert htmx.status_code == 200
     assert positions(draft_lesson) == ["Background", "Study", "Write"]
+    page = htmx.content.decode()
+    assert page.index(f'id="edit-{background.pk}"') < page.index(f'id="edit-{module.pk}"')
 
 
 def test_a_move_from_a_stale_page_is_refused(client, author, draft_lesson):

@@ -1,0 +1,143 @@
+"""Journey: two authors edit the same module of a draft in the lesson studio. The stale save
+is refused with both versions shown and nothing overwritten; a module moves with the keyboard
+buttons; a rubric cell is edited in the grid. Every action here is taken with the keyboard."""
+
+import pytest
+from django.contrib.auth.models import Permission
+from playwright.sync_api import expect
+
+from accounts.models import User
+from lessons.models import Module
+from lessons.services import lesson_new_version
+from tests.conftest import PASSWORD
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def draft(school):
+    return lesson_new_version(lesson=school["lesson"])
+
+
+@pytest.fixture
+def author(school):
+    person = User.objects.create_user(
+        "author", password=PASSWORD, role="teacher", first_name="Ada", last_name="Author"
+    )
+    person.user_permissions.add(Permission.objects.get(codename="author_lessons"))
+    return person
+
+
+def press(page, name: str, key: str = "Enter", **options):
+    """Focus a button by its name and press it from the keyboard."""
+    button = page.get_by_role("button", name=name, **options)
+    button.focus()
+    button.press(key)
+
+
+def test_two_authors_a_stale_save_keyboard_moves_and_a_rubric_cell(visit, school, draft, author):
+    study = draft.modules.filter(kind="document_study").first()
+    module_path = f"/studio/lessons/{draft.pk}/modules/{study.pk}/"
+
+    # Both open the same module; the admin's tab runs no scripts, the author's does.
+    admin = visit("admin", javascript=False)
+    admin.log_in("admin")
+    admin_page = admin.go(module_path)
+    writer = visit("author")
+    writer.log_in("author")
+    author_page = writer.go(module_path)
+
+    author_page.get_by_label("Introduction").fill("Read the two accounts of the trials.")
+    press(author_page, "Save module")
+    expect(author_page.get_by_role("status").filter(has_text="Module saved.")).to_be_visible()
+    writer.check()
+    study.refresh_from_db()
+    assert study.body == "Read the two accounts of the trials."
+
+    # The admin's page still shows the first revision: the save is refused, both versions shown.
+    admin_page.get_by_label("Introduction").fill("Start with the foreign observers.")
+    with admin_page.expect_navigation():
+        press(admin_page, "Save module")
+    admin.check()
+    problem = admin_page.locator("#problem")
+    expect(problem).to_contain_text("Not saved: this page was out of date")
+    expect(problem).to_contain_text("Read the two accounts of the trials.")
+    expect(problem).to_contain_text("Start with the foreign observers.")
+    study.refresh_from_db()
+    assert study.body == "Read the two accounts of the trials."
+
+    # The author's page is up to date after its save, so a second save goes through in place.
+    author_page.get_by_label("Title", exact=True).fill("Reading the trials")
+    press(author_page, "Save module")
+    expect(author_page.get_by_role("heading", level=1)).to_have_text("Reading the trials")
+    # A stale save with scripts on is refused in place too.
+    admin_stale = visit("author-second")
+    admin_stale.log_in("admin")
+    second = admin_stale.go(module_path)
+    author_page.get_by_label("Title", exact=True).fill("Reading the Moscow trials")
+    press(author_page, "Save module")
+    expect(author_page.get_by_role("heading", level=1)).to_have_text("Reading the Moscow trials")
+    second.get_by_label("Title", exact=True).fill("A title typed on a stale page")
+    press(second, "Save module")
+    expect(second.locator("#problem")).to_contain_text("out of date")
+    expect(second.locator("#problem")).to_contain_text("A title typed on a stale page")
+    expect(second.locator("#problem")).to_be_focused()
+    admin_stale.check()
+    study.refresh_from_db()
+    assert study.title == "Reading the Moscow trials"
+
+    # Move the first module down with the keyboard; focus stays on a move button.
+    first = draft.modules.get(position=1)
+    lesson_page = writer.go(f"/studio/lessons/{draft.pk}/")
+    move_down = lesson_page.locator(f"#move-down-{first.pk}")
+    expect(move_down).to_have_accessible_name(f"Move down: {first.title}")
+    move_down.focus()
+    move_down.press("Enter")
+    expect(lesson_page.get_by_role("status").filter(has_text="moved down")).to_be_visible()
+    expect(lesson_page.locator(f"#move-down-{first.pk}")).to_be_focused()
+    writer.check()
+    assert Module.objects.get(pk=first.pk).position == 2
+    move_up = lesson_page.locator(f"#move-up-{first.pk}")
+    move_up.focus()
+    move_up.press("Enter")
+    expect(lesson_page.get_by_role("status").filter(has_text="moved up")).to_be_visible()
+    assert Module.objects.get(pk=first.pk).position == 1
+
+    # Removing asks first; "Keep it" leaves the module where it is.
+    writer.follow(f"Remove: {first.title}")
+    writer.follow("Keep it")
+    assert draft.modules.count() == school["lesson"].modules.count()
+    listing = writer.go("/studio/lessons/")
+    expect(listing.get_by_role("link", name=draft.title).first).to_be_visible()
+
+    # Edit one cell of the rubric grid: its points and description.
+    writing = draft.modules.get(kind="assignment")
+    rubric_page = writer.go(f"/studio/lessons/{draft.pk}/modules/{writing.pk}/rubric/")
+    # The new version shares the published lesson's rubric, which is frozen: copy it first.
+    expect(rubric_page.locator(".notice")).to_contain_text("copy it to edit")
+    press(rubric_page, "Copy to edit")
+    expect(rubric_page.get_by_role("status")).to_contain_text("its own copy")
+    writer.check()
+    writing.refresh_from_db()
+    assert writing.rubric_id != school["lesson"].modules.get(kind="assignment").rubric_id
+    criterion = writing.rubric.criteria.first()
+    # Every criterion is tagged with a skill; the curated one for the claim is not yet.
+    press(rubric_page, "Save rubric")
+    expect(rubric_page.locator("#problem")).to_contain_text(
+        "Claim, skill: Tag this criterion with the skill it measures."
+    )
+    expect(rubric_page.locator("#problem")).to_be_focused()
+    writer.check()
+    skill = rubric_page.locator("#id_criteria-0-skill")
+    skill.focus()
+    skill.select_option("close_reading")
+    top = criterion.levels.first()
+    rubric_page.get_by_label(f"Points for level 1 of {criterion.title}").fill("6")
+    rubric_page.get_by_label(f"Description of level 1 of {criterion.title}").fill(
+        "Makes a claim and defends it from two documents."
+    )
+    press(rubric_page, "Save rubric")
+    expect(rubric_page.get_by_role("status").filter(has_text="Rubric saved.")).to_be_visible()
+    writer.check()
+    top.refresh_from_db()
+    assert (top.points, top.description) == (6, "Makes a claim and defends it from two documents.")
