@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max, ProtectedError
+from django.db.models import Max, ProtectedError, Q
 
 from lessons.models import Criterion, Excerpt, Lesson, Level, Module, Question, Rubric
 from lessons.services import rubric_copy
@@ -160,11 +160,13 @@ def module_fields_save(*, module: Module, revision: int, fields: ModuleFields) -
 
 
 def excerpts_to_pick(module: Module) -> list[Excerpt]:
-    """Excerpts already made from the lesson's documents, each passage once, less those the
-    module shows."""
+    """Excerpts already made from the lesson's documents, in this lesson or the school's
+    lessons (never from a teacher's private copy), each passage once, less those the module
+    shows."""
     shown = {(e.document_id, e.start, e.end, e.text) for e in module.excerpts.all()}
     pool = (
         Excerpt.objects.filter(document__lessons=module.lesson_id)
+        .filter(Q(module__lesson__owner__isnull=True) | Q(module__lesson=module.lesson_id))
         .select_related("document")
         .defer("document__raw_text", "document__cleaned_text", "document__report")
         .order_by("document__title", "start", "pk")

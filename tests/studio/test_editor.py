@@ -541,3 +541,24 @@ def test_the_passage_page_never_links_back_off_the_site(client, admin_user, draf
     url = reverse("lessons:document-detail", args=[excerpt.document_id])
     page = client.get(url, {"excerpt": excerpt.pk, "next": bad}).content.decode()
     assert "Back to where you came from" not in page
+
+
+def test_excerpts_of_a_teachers_private_copy_are_never_offered(client, author, draft_lesson):
+    from lessons.services import lesson_new_version
+
+    private = lesson_new_version(lesson=draft_lesson)
+    private.owner = make_user("someone", role="teacher")
+    private.save()
+    secret = study(private).excerpts.get()
+    secret.speaker = "A private note about the leader"
+    secret.save()
+    client.force_login(author)
+    reading = draft_lesson.modules.get(kind="background")
+    page = client.get(module_url(draft_lesson, reading)).content.decode()
+    assert "Add excerpt" in page  # the school's own excerpt is offered
+    assert "A private note about the leader" not in page
+    response = client.post(
+        module_url(draft_lesson, reading, "excerpt-add"), {"revision": 1, "excerpt": secret.pk}
+    )
+    assert response.status_code == 400
+    assert not reading.excerpts.exists()
