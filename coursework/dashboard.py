@@ -2,14 +2,18 @@
 
 Both read plain tuples rather than model instances: a class of 200 has thousands of progress
 rows and scores, and building an object for each cost more than the whole rest of the page.
-Grades are read from the points each score stored when its level was chosen.
+Times of activity are read as whole minutes counted by the database (EpochMinute), since the
+board shows them to the minute and turning 2,000 stored times into datetimes one by one cost
+more than the query. Grades are read from the points each score stored when its level was
+chosen.
 """
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import NamedTuple
 
-from django.db.models import Count, Max
+from django.db.models import BigIntegerField, Count, Func, Max, Q
+from django.template.defaultfilters import floatformat
 from django.utils import timezone
 
 from accounts.models import Classroom, User
@@ -17,6 +21,7 @@ from lessons.models import Criterion, Level, Module, Question, Skill
 
 from .grades import CriterionScore, Grade
 from .models import Answer, Assignment, Progress, Submission, SubmissionVersion
+from .selectors import rubric_table_for
 from .services import ANSWERED_KINDS
 
 SKILLS = [(value, label) for value, label in Skill.choices]
@@ -26,22 +31,35 @@ COMPLETE = Progress.State.COMPLETE.value
 NOT_STARTED = Progress.State.NOT_STARTED.value
 
 
-class Cell(NamedTuple):
-    """One student's state in one module; no time when the module was never opened."""
+class EpochMinute(Func):
+    """The whole minutes from 1970-01-01 00:00 UTC to a stored time, counted by the database."""
 
-    state: str
-    last_activity_at: datetime | None
+    arity = 1
+    output_field = BigIntegerField()
 
-    @property
-    def started(self) -> bool:
-        return self.last_activity_at is not None
+    def as_sqlite(self, compiler, connection, **extra_context):
+        if connection.Database.sqlite_version_info >= (3, 38):
+            template = "(unixepoch(%(expressions)s) / 60)"
+            return self.as_sql(compiler, connection, template=template, **extra_context)
+        # As django.db.models.functions.Cast does: the format string goes in as a parameter.
+        template = "(CAST(strftime(%%s, %(expressions)s) AS INTEGER) / 60)"
+        sql, params = self.as_sql(compiler, connection, template=template, **extra_context)
+        return sql, ("%s", *params)
 
-    @property
-    def label(self) -> str:
-        return STATE_LABELS.get(self.state, self.state)
+    def as_postgresql(self, compiler, connection, **extra_context):
+        template = "FLOOR(EXTRACT(EPOCH FROM %(expressions)s) / 60)::bigint"
+        return self.as_sql(compiler, connection, template=template, **extra_context)
 
 
-NOT_STARTED_CELL = Cell(NOT_STARTED, None)
+def minute_time(minute: int) -> datetime:
+    """The start of an EpochMinute, as an aware datetime in UTC."""
+    return datetime.fromtimestamp(minute * 60, UTC)
+
+
+# One student's state in one module and the minute (EpochMinute) of their last activity in it,
+# None when never opened; a plain pair, since a class of 200 has about 2,000 on every board.
+Cell = tuple[str, int | None]
+NOT_STARTED_CELL: Cell = (NOT_STARTED, None)
 
 
 class Student(NamedTuple):
@@ -63,6 +81,14 @@ class SkillResult(NamedTuple):
     asked: int
 
 
+class ModuleHead(NamedTuple):
+    """What the board shows of a module: its column heading."""
+
+    pk: int
+    position: int
+    title: str
+
+
 @dataclass
 class StudentRow:
     student: Student
@@ -70,22 +96,51 @@ class StudentRow:
     skills: dict[str, SkillResult] = field(default_factory=dict)
     complete: int = 0
     percent: int = 0
-    started: bool = False
-    last_activity: datetime | None = None
+    last_minute: int | None = None  # of the latest activity in any module
     is_late: bool = False
     is_stuck: bool = False
+
+    @property
+    def started(self) -> bool:
+        return self.last_minute is not None
+
+    @property
+    def last_activity(self) -> datetime | None:
+        """The minute of the latest activity, in UTC."""
+        return None if self.last_minute is None else minute_time(self.last_minute)
 
 
 @dataclass
 class Dashboard:
     assignment: Assignment
-    modules: list[Module]
+    modules: list[ModuleHead]
     rows: list[StudentRow]
     all_rows: list[StudentRow]
     module_percent: list[int]
     class_skills: dict[str, float | None]
-    # When the board would look different with no new work: a student turning late or stuck.
-    changes_at: datetime
+
+
+class ChartBar(NamedTuple):
+    """One skill's bar in the class chart: the average level out of 4, drawn and said."""
+
+    label: str
+    label_y: int
+    bar_y: int
+    width: str  # of 200, empty when nothing is graded yet
+    shown: str
+    said: str
+
+
+def skill_chart(class_skills: dict[str, float | None]) -> list[ChartBar]:
+    """The class's average level by skill, as the skills chart draws it."""
+    bars = []
+    for index, (skill, label) in enumerate(SKILLS):
+        level = class_skills.get(skill)
+        shown = "—" if level is None else floatformat(level, 1)
+        said = "not graded yet" if level is None else f"{shown} of 4"
+        width = "" if level is None else floatformat(level * 50, 0)
+        bars.append(ChartBar(label, 40 * index + 24, 40 * index + 10, width, shown, said))
+    return bars
 
 
 def _students(classroom_id: int) -> list[Student]:
@@ -100,115 +155,131 @@ def _students(classroom_id: int) -> list[Student]:
     ]
 
 
-def _top_points(rubric_ids) -> dict[int, int]:
-    """Each criterion's highest level's points, for the rubrics named."""
-    return dict(
-        Level.objects.filter(criterion__rubric_id__in=rubric_ids)
-        .order_by()
-        .values_list("criterion_id")
-        .annotate(top=Max("points"))
-    )
-
-
 def _skill_levels(assignment: Assignment) -> dict[int, dict[str, list[float]]]:
-    """Each student's chosen levels on their latest graded version, as 0–4, by skill."""
-    latest: dict[int, int] = {}
-    rubrics = set()
-    for grade_id, student_id, rubric_id in (
+    """Each student's chosen levels on their latest graded version, as 0–4, by skill.
+
+    One row per score (or per grade without scores), latest version last; a level's share
+    of its criterion's top points comes from the rubric table, which a grade's rubric keeps."""
+    latest: dict[int, tuple[int, int]] = {}
+    scores: dict[int, list[tuple[int, str, int]]] = {}
+    for grade_id, student_id, rubric_id, criterion_id, skill, points, level_id in (
         Grade.objects.filter(version__submission__assignment=assignment)
         .order_by("version__number")
-        .values_list("pk", "version__submission__student_id", "rubric_id")
-    ):
-        latest[student_id] = grade_id
-        rubrics.add(rubric_id)
-    if not latest:
-        return {}
-    student_of = {grade_id: student_id for student_id, grade_id in latest.items()}
-    top = _top_points(rubrics)
-    levels: dict[int, dict[str, list[float]]] = {}
-    for grade_id, criterion_id, skill, points in (
-        CriterionScore.objects.filter(
-            grade__version__submission__assignment=assignment, level__isnull=False
+        .values_list(
+            "pk",
+            "version__submission__student_id",
+            "rubric_id",
+            "scores__criterion_id",
+            "scores__criterion__skill",
+            "scores__points",
+            "scores__level_id",
         )
-        .order_by()
-        .values_list("grade_id", "criterion_id", "criterion__skill", "points")
     ):
-        student_id = student_of.get(grade_id)
-        if student_id is None or not skill or not top.get(criterion_id):
-            continue
-        by_skill = levels.setdefault(student_id, {})
-        by_skill.setdefault(skill, []).append(4 * (points or 0) / top[criterion_id])
+        latest[student_id] = (grade_id, rubric_id)
+        if level_id is not None and skill:
+            scores.setdefault(grade_id, []).append((criterion_id, skill, points or 0))
+    top: dict[int, int] = {}
+    for rubric_id in {rubric_id for _, rubric_id in latest.values()}:
+        for criterion in rubric_table_for(rubric_id=rubric_id).criteria:
+            top[criterion.pk] = max((level.points for level in criterion.levels), default=0)
+    levels: dict[int, dict[str, list[float]]] = {}
+    for student_id, (grade_id, _rubric_id) in latest.items():
+        for criterion_id, skill, points in scores.get(grade_id, ()):
+            if top.get(criterion_id):
+                by_skill = levels.setdefault(student_id, {})
+                by_skill.setdefault(skill, []).append(4 * points / top[criterion_id])
     return levels
+
+
+def _answered(assignment: Assignment) -> dict[int, tuple[int, ...]]:
+    """How many of each skill's questions (in SKILLS order) each student has answered.
+
+    A discussion's prompt is answered by posting, so only written answers count here."""
+    counts = {skill: Count("pk", filter=Q(question__skill=skill)) for skill, _label in SKILLS}
+    return {
+        student_id: tuple(numbers)
+        for student_id, *numbers in Answer.objects.filter(
+            assignment=assignment, question__module__kind__in=ANSWERED_KINDS
+        )
+        .exclude(text="")
+        .order_by()
+        .values_list("student_id")
+        .annotate(**counts)
+        .values_list("student_id", *counts)
+    }
 
 
 def dashboard_build(assignment: Assignment, *, show: str = "", stuck_days: int = 3) -> Dashboard:
     """Students by modules for one assignment, with per-skill results and a filter applied."""
-    modules = list(assignment.lesson.modules.all())
+    modules = [
+        ModuleHead(*columns)
+        for columns in Module.objects.filter(lesson_id=assignment.lesson_id)
+        .order_by("position")
+        .values_list("pk", "position", "title")
+    ]
     students = _students(assignment.classroom_id)
-    progress: dict[int, dict[int, Cell]] = {}
-    for student_id, module_id, state, last in (
-        Progress.objects.filter(assignment=assignment)
-        .order_by()
-        .values_list("student_id", "module_id", "state", "last_activity_at")
-    ):
-        progress.setdefault(student_id, {})[module_id] = Cell(state, last)
     late_hand_ins = set(
         Submission.objects.filter(assignment=assignment, late=True)
         .exclude(status=Submission.Status.DRAFT)
         .values_list("student_id", flat=True)
     )
-    questions_by_skill: dict[str, int] = {}
+    asked = dict.fromkeys((skill for skill, _label in SKILLS), 0)
     # A discussion's prompt is answered by posting, so only written answers count here.
-    questions = Question.objects.filter(
+    for skill in Question.objects.filter(
         module__lesson_id=assignment.lesson_id, module__kind__in=ANSWERED_KINDS
-    ).values_list("pk", "skill")
-    for _pk, skill in questions:
-        questions_by_skill[skill] = questions_by_skill.get(skill, 0) + 1
-    answered: dict[int, dict[str, int]] = {}
-    for student_id, skill, count in (
-        # By question ids rather than a join to modules: half the work for the database.
-        Answer.objects.filter(assignment=assignment, question_id__in=[pk for pk, _ in questions])
-        .exclude(text="")
+    ).values_list("skill", flat=True):
+        if skill in asked:
+            asked[skill] += 1
+    progress: dict[int, dict[int, Cell]] = {}
+    for student_id, module_id, state, minute in (
+        Progress.objects.filter(assignment=assignment)
         .order_by()
-        .values_list("student_id", "question__skill")
-        .annotate(n=Count("pk"))
+        .annotate(minute=EpochMinute("last_activity_at"))
+        .values_list("student_id", "module_id", "state", "minute")
     ):
-        answered.setdefault(student_id, {})[skill] = count
+        progress.setdefault(student_id, {})[module_id] = (state, minute)
+    answered = _answered(assignment)
     skill_levels = _skill_levels(assignment)
 
-    now = timezone.now()
-    stuck_before = now - timedelta(days=stuck_days)
-    changes = [now + timedelta(days=1)]
-    if assignment.due_at and assignment.due_at > now:
-        changes.append(assignment.due_at)
+    # Stuck: no activity in the last `stuck_days` (or none since the lesson opened), to the minute.
+    stuck_before = int((timezone.now() - timedelta(days=stuck_days)).timestamp()) // 60
+    opened = int((assignment.opens_at or assignment.created_at).timestamp()) // 60
     overdue = assignment.is_overdue
-    opened = assignment.opens_at or assignment.created_at
     module_ids = [m.pk for m in modules]
     module_count = len(modules)
+    nothing_answered = (0,) * len(SKILLS)
+    # Most students share a result for some skill; each distinct one is made once.
+    results: dict[tuple, SkillResult] = {}
+    no_cells = [NOT_STARTED_CELL] * module_count
+    completed = [0] * module_count
     rows = []
     for student in students:
         pk = student.pk
-        by_module = progress.get(pk, {})
-        cells = [by_module.get(module_id, NOT_STARTED_CELL) for module_id in module_ids]
-        complete = sum(1 for c in cells if c.state == COMPLETE)
-        times = [c.last_activity_at for c in cells if c.last_activity_at is not None]
-        last = max(times) if times else None
+        by_module = progress.get(pk)
+        if by_module is None:
+            cells, complete, last = no_cells, 0, None
+        else:
+            cells = [by_module.get(module_id, NOT_STARTED_CELL) for module_id in module_ids]
+            states = [state for state, _when in cells]
+            complete = states.count(COMPLETE)
+            if complete:
+                for index, state in enumerate(states):
+                    if state == COMPLETE:
+                        completed[index] += 1
+            times = [minute for _state, minute in cells if minute is not None]
+            last = max(times) if times else None
         finished = complete == module_count
-        is_stuck = not finished and (
-            (last is not None and last < stuck_before) or (last is None and opened < stuck_before)
-        )
-        if not finished and not is_stuck:
-            changes.append((last or opened) + timedelta(days=stuck_days))
+        is_stuck = not finished and (opened if last is None else last) < stuck_before
         levels = skill_levels.get(pk, {})
-        done = answered.get(pk, {})
+        done = answered.get(pk, nothing_answered)
         skills = {}
-        for skill, _ in SKILLS:
+        for index, (skill, _label) in enumerate(SKILLS):
             chosen = levels.get(skill)
-            skills[skill] = SkillResult(
-                sum(chosen) / len(chosen) if chosen else None,
-                done.get(skill, 0),
-                questions_by_skill.get(skill, 0),
-            )
+            key = (sum(chosen) / len(chosen) if chosen else None, done[index], asked[skill])
+            result = results.get(key)
+            if result is None:
+                result = results[key] = SkillResult(*key)
+            skills[skill] = result
         rows.append(
             StudentRow(
                 student=student,
@@ -216,8 +287,7 @@ def dashboard_build(assignment: Assignment, *, show: str = "", stuck_days: int =
                 skills=skills,
                 complete=complete,
                 percent=round(100 * complete / module_count) if module_count else 0,
-                started=bool(times),
-                last_activity=last,
+                last_minute=last,
                 is_late=(overdue and not finished) or pk in late_hand_ins,
                 is_stuck=is_stuck,
             )
@@ -230,17 +300,12 @@ def dashboard_build(assignment: Assignment, *, show: str = "", stuck_days: int =
         shown = [r for r in rows if not r.started]
     elif show == "stuck":
         shown = [r for r in rows if r.is_stuck]
-    module_percent = [
-        round(100 * sum(1 for r in rows if r.cells[i].state == COMPLETE) / len(rows)) if rows else 0
-        for i in range(module_count)
-    ]
+    module_percent = [round(100 * count / len(rows)) if rows else 0 for count in completed]
     class_skills = {}
     for skill, _ in SKILLS:
         levels = [r.skills[skill].level for r in rows if r.skills[skill].level is not None]
         class_skills[skill] = sum(levels) / len(levels) if levels else None
-    return Dashboard(
-        assignment, modules, shown, rows, module_percent, class_skills, changes_at=min(changes)
-    )
+    return Dashboard(assignment, modules, shown, rows, module_percent, class_skills)
 
 
 class GradebookCell(NamedTuple):

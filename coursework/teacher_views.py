@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
@@ -15,7 +16,7 @@ from config.feedback import refusal_show
 from . import grading
 from .access import assignment_for_teacher
 from .csv_export import csv_response
-from .dashboard import FILTERS, SKILLS, dashboard_build, gradebook_build
+from .dashboard import FILTERS, STATE_LABELS, dashboard_build, gradebook_build, skill_chart
 from .forms import GradeForm
 from .freshness import conditional_page, dashboard_etag, gradebook_etag
 from .grades import CriterionScore, GradeRecord
@@ -44,13 +45,20 @@ def dashboard(request, pk: int):
     stuck_days = _stuck_days(request)
     assignment = assignment_for_teacher(request.user, pk)
     board = dashboard_build(assignment, show=show, stuck_days=stuck_days)
+    here = reverse("coursework:dashboard", args=[assignment.pk])
+    filter_links = [(here, "Everyone", not show)]
+    for key, label in FILTERS.items():
+        href = f"{here}?show={key}"
+        if key == "stuck":
+            href, label = f"{href}&days={stuck_days}", f"{label} ({stuck_days}+ days idle)"
+        filter_links.append((href, label, show == key))
     ctx = {
         "assignment": assignment,
         "board": board,
         "show": show,
         "filters": FILTERS,
-        "skills": SKILLS,
-        "stuck_days": stuck_days,
+        "filter_links": filter_links,
+        "chart": skill_chart(board.class_skills),
     }
     template = "coursework/dashboard.html"
     if request.htmx:
@@ -68,7 +76,7 @@ def dashboard_csv(request, pk: int):
     header += ["Complete (%)", "Last activity", "Late", "Stuck"]
     rows = [
         [r.student.display_name, r.student.username]
-        + [c.label for c in r.cells]
+        + [STATE_LABELS.get(state, state) for state, _when in r.cells]
         + [
             r.percent,
             timezone.localtime(r.last_activity).isoformat(timespec="minutes")

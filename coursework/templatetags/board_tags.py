@@ -2,8 +2,8 @@
 
 A class of 200 has about 2,000 progress cells. Rendered one by one through an include, lookups,
 `{% url %}` and the date filter, they cost far more than the rest of the page, so each distinct
-cell is made once per page with format_html and the rows are joined from those pieces. The
-markup is what the templates made before.
+cell is made once per page with format_html, and each row is one format_html call taking its
+cells as ready-made HTML. The markup is what the templates made before.
 """
 
 from django import template
@@ -15,7 +15,14 @@ from django.utils.dates import MONTHS_3
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
-from coursework.dashboard import SKILLS, Dashboard, GradebookCell, GradebookRow, SkillResult
+from coursework.dashboard import (
+    SKILLS,
+    Dashboard,
+    GradebookCell,
+    GradebookRow,
+    SkillResult,
+    minute_time,
+)
 
 register = template.Library()
 
@@ -34,14 +41,8 @@ _STUCK = format_html(
 )
 FLAGS = {(False, False): "", (True, False): _LATE, (False, True): _STUCK}
 FLAGS[(True, True)] = _LATE + _STUCK
-_ROW_END = format_html("{}</tr>", "")
 # Any number the URL could not otherwise contain: reversed once, then replaced by each pk.
 _PK_SLOT = 987654321
-
-
-def _joined(pieces) -> SafeString:
-    """The pieces as one string; any that is not already safe HTML is escaped."""
-    return format_html("{}" * len(pieces), *pieces) if pieces else format_html("{}", "")
 
 
 def _url_maker(name: str, *args):
@@ -53,74 +54,69 @@ def _url_maker(name: str, *args):
     return lambda pk: f"{head}{pk}{tail}"
 
 
-class _ProgressCells:
-    """Each distinct progress cell of a page, made once: badge, and time as "j M H:i"."""
-
-    def __init__(self):
-        self.zone = timezone.get_current_timezone()
-        self.made: dict[tuple, SafeString] = {}
-        self.badges: dict[str, str] = {}
-
-    def _make(self, state: str, when: tuple | None) -> SafeString:
-        if state not in self.badges:
-            self.badges[state] = render_to_string("coursework/state_badge.html", {"state": state})
-        if when is None:
-            return format_html('<td class="cell cell-{}">{}</td>', state, self.badges[state])
-        day, month, hour, minute = when
-        return format_html(
-            '<td class="cell cell-{}">{}<br><span class="when">{} {} {}</span></td>',
-            state,
-            self.badges[state],
-            day,
-            str(MONTHS_3[month]).title(),  # the date filter's "M"
-            f"{hour:02d}:{minute:02d}",
-        )
-
-    def __call__(self, state: str, moment) -> SafeString:
-        when = None
-        if moment is not None:
-            local = moment.astimezone(self.zone) if moment.tzinfo is not None else moment
-            when = (local.day, local.month, local.hour, local.minute)
-        key = (state, when)
-        if key not in self.made:
-            self.made[key] = self._make(state, when)
-        return self.made[key]
+def _rows(row_format: str, count: int, values: list) -> SafeString:
+    """`count` rows of `row_format`, filled in order from `values`, as one format_html call:
+    a row's every value is escaped unless it is already HTML."""
+    return format_html(row_format * count, *values) if count else format_html("{}", "")
 
 
-def _row(head: SafeString, cells, tail: SafeString) -> SafeString:
-    # Adding safe strings keeps them safe; cheaper than formatting each row's many pieces.
-    html = head
-    for cell in cells:
-        html += cell
-    return html + tail
+class _CellOpenings(dict):
+    """Each state's opening of a cell, its badge included, made when first asked for."""
+
+    def __missing__(self, state: str) -> SafeString:
+        badge = render_to_string("coursework/state_badge.html", {"state": state})
+        self[state] = opening = format_html('<td class="cell cell-{}">{}', state, badge)
+        return opening
 
 
 @register.simple_tag
 def progress_rows(board: Dashboard) -> SafeString:
-    """One <tr> per shown student: name, a state per module with its time, percent, flags."""
+    """One <tr> per shown student: name, a state per module with its time, percent, flags.
+
+    Cells are told apart by state and the minute of their time, so each minute is put in the
+    current time zone and formatted as the date filter's "j M H:i" once, however many
+    students worked in it."""
+    zone = timezone.get_current_timezone()
     work_url = _url_maker("coursework:student-work", board.assignment.pk)
-    cell = _ProgressCells()
+    row_format = '<tr><th scope="row"><a href="{}">{}</a></th>' + "{}" * len(board.modules) + "{}"
+    opening = _CellOpenings()
+    untimed: dict[str, SafeString] = {}
+    timed: dict[tuple[str, int], SafeString] = {}
     tails: dict[tuple, SafeString] = {}
-    rows = []
+    values = []
     for row in board.rows:
         ending = (row.percent, row.is_late, row.is_stuck)
-        if ending not in tails:
-            tails[ending] = format_html(
+        tail = tails.get(ending)
+        if tail is None:
+            tail = tails[ending] = format_html(
                 "<td>{}%</td><td>{}</td></tr>", row.percent, FLAGS[ending[1:]]
             )
-        head = format_html(
-            '<tr><th scope="row"><a href="{}">{}</a></th>',
-            work_url(row.student.pk),
-            row.student.display_name,
-        )
-        rows.append(_row(head, [cell(state, moment) for state, moment in row.cells], tails[ending]))
-    return _joined(rows)
+        values += (work_url(row.student.pk), row.student.display_name)
+        for state, minute in row.cells:
+            if minute is None:
+                cell = untimed.get(state)
+                if cell is None:
+                    cell = untimed[state] = format_html("{}</td>", opening[state])
+            else:
+                cell = timed.get((state, minute))
+                if cell is None:
+                    local = minute_time(minute).astimezone(zone)
+                    cell = timed[state, minute] = format_html(
+                        '{}<br><span class="when">{} {} {}</span></td>',
+                        opening[state],
+                        local.day,
+                        str(MONTHS_3[local.month]).title(),  # the date filter's "M"
+                        f"{local.hour:02d}:{local.minute:02d}",
+                    )
+            values.append(cell)
+        values.append(tail)
+    return _rows(row_format, len(board.rows), values)
 
 
 @register.simple_tag
 def skill_rows(board: Dashboard) -> SafeString:
     """One <tr> per student: average rubric level and questions answered, by skill."""
-    made: dict[tuple, SafeString] = {}
+    made: dict[SkillResult, SafeString] = {}
 
     def skill_cell(result: SkillResult) -> SafeString:
         if result not in made:
@@ -133,12 +129,12 @@ def skill_rows(board: Dashboard) -> SafeString:
             )
         return made[result]
 
-    rows = []
+    values = []
     for row in board.all_rows:
-        head = format_html('<tr><th scope="row">{}</th>', row.student.display_name)
-        cells = [skill_cell(row.skills[skill]) for skill, _label in SKILLS]
-        rows.append(_row(head, cells, _ROW_END))
-    return _joined(rows)
+        values.append(row.student.display_name)
+        values += [skill_cell(row.skills[skill]) for skill, _label in SKILLS]
+    row_format = '<tr><th scope="row">{}</th>' + "{}" * len(SKILLS) + "</tr>"
+    return _rows(row_format, len(board.all_rows), values)
 
 
 def _gradebook_cell(cell: GradebookCell) -> SafeString:
@@ -156,11 +152,13 @@ def _gradebook_cell(cell: GradebookCell) -> SafeString:
 def gradebook_rows(rows: list[GradebookRow]) -> SafeString:
     """One <tr> per student: status symbol and words per assignment, and points once graded."""
     made: dict[GradebookCell, SafeString] = {}
-    html = []
+    values = []
     for row in rows:
+        values.append(row.student.display_name)
         for cell in row.cells:
             if cell not in made:
                 made[cell] = _gradebook_cell(cell)
-        head = format_html('<tr><th scope="row">{}</th>', row.student.display_name)
-        html.append(_row(head, [made[cell] for cell in row.cells], _ROW_END))
-    return _joined(html)
+            values.append(made[cell])
+    columns = len(rows[0].cells) if rows else 0
+    row_format = '<tr><th scope="row">{}</th>' + "{}" * columns + "</tr>"
+    return _rows(row_format, len(rows), values)
