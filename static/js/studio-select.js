@@ -86,6 +86,63 @@
     timer = setTimeout(fill, 150);
   });
 
+  // The document's text as the server holds it: runs at their offsets, and spaces where a
+  // paragraph break stands.
+  function documentText() {
+    let text = "";
+    document.querySelectorAll("#source-text [data-at]").forEach(function (span) {
+      const at = Number(span.dataset.at);
+      if (at > text.length) text += " ".repeat(at - text.length);
+      text += span.firstChild ? span.firstChild.data : "";
+    });
+    return text;
+  }
+
+  function phrase(words) {
+    const parts = words.trim().split(/\s+/).filter(Boolean);
+    if (!parts.length) return null;
+    const escaped = parts.map(function (part) {
+      return part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    });
+    return new RegExp(escaped.join("\\s+"), "gi");
+  }
+
+  function matches(pattern, text, from) {
+    const found = [];
+    pattern.lastIndex = from;
+    let match;
+    while ((match = pattern.exec(text))) {
+      found.push(match);
+      pattern.lastIndex = match.index + Math.max(1, match[0].length);
+    }
+    return found;
+  }
+
+  // What the typed words point to, said as the server will say it on saving.
+  function describeWords(form) {
+    const firstWords = form.querySelector("[name=first_words]").value;
+    const lastWords = form.querySelector("[name=last_words]").value;
+    const first = phrase(firstWords);
+    const last = phrase(lastWords);
+    if (!first) return "Give the first few words and the last few words of the passage.";
+    const text = documentText();
+    const starts = matches(first, text, 0);
+    if (!starts.length) return "“" + firstWords.trim() + "” is not in the document's text.";
+    if (starts.length > 1) {
+      return "“" + firstWords.trim() + "” is in the document " + starts.length + " times; give more of the first words.";
+    }
+    if (!last) return "“" + firstWords.trim() + "” starts the passage; now give its last few words.";
+    const ends = matches(last, text, starts[0].index);
+    if (!ends.length) return "“" + lastWords.trim() + "” does not come after the first words.";
+    if (ends.length > 1) {
+      return "“" + lastWords.trim() + "” comes " + ends.length + " times after the first words; give more of the last words.";
+    }
+    const passage = text.slice(starts[0].index, ends[0].index + ends[0][0].length).replace(/\s+/g, " ");
+    const shown = passage.length > 160 ? passage.slice(0, 77) + " … " + passage.slice(-77) : passage;
+    return "These words point to " + passage.length + " characters: “" + shown + "”";
+  }
+
+  let typing = null;
   document.addEventListener("input", function (event) {
     const field = event.target;
     if (field.name !== "first_words" && field.name !== "last_words") return;
@@ -94,6 +151,10 @@
     form.querySelector("[name=start]").value = "";
     form.querySelector("[name=end]").value = "";
     const status = document.getElementById("selection-status");
-    if (status) status.textContent = "The passage is found by its first and last words.";
+    if (!status) return;
+    clearTimeout(typing);
+    typing = setTimeout(function () {
+      status.textContent = describeWords(form);
+    }, 400);
   });
 })();

@@ -113,9 +113,16 @@ def test_author_imports_restores_selects_excerpts_and_fills_a_gap(visit, author,
 
     # Another, by the keyboard alone: its first and last words, typed, then Enter.
     page.get_by_label("From the words").focus()
+    page.keyboard.press("Control+A")
+    page.keyboard.type("Scott")
+    expect(page.locator("#selection-status")).to_contain_text("times; give more of the first words")
+    page.keyboard.press("Control+A")
     page.keyboard.type("The profits from Scott's poem")
     page.keyboard.press("Tab")
     page.keyboard.type("widows and orphans of soldiers.")
+    # While typing, the page says what the words point to, as the server will find them.
+    expect(page.locator("#selection-status")).to_contain_text("These words point to")
+    expect(page.locator("#selection-status")).to_contain_text("orphans of soldiers.”")
     page.keyboard.press("Tab")
     page.keyboard.type("Walter Scott")
     page.keyboard.press("Enter")
