@@ -1,10 +1,11 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import Count, Exists, OuterRef
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
+
+from studio.publishing import lesson_edit_url, module_edit_url
 
 from .models import (
     RUBRIC_FROZEN,
@@ -15,7 +16,6 @@ from .models import (
     Module,
     Question,
     Rubric,
-    SourcedFact,
 )
 from .passages import paragraphs_with_mark
 from .services import (
@@ -23,6 +23,7 @@ from .services import (
     lesson_archive,
     lesson_new_version,
     lesson_publish,
+    lesson_publish_for_everyone,
     rubric_copy,
 )
 
@@ -52,14 +53,6 @@ class DraftOnlyMixin:
         if lesson is not None and not lesson.is_editable:
             return False
         return super().has_delete_permission(request, obj)
-
-
-class DraftOnlyInlineMixin(DraftOnlyMixin):
-    def has_add_permission(self, request, obj=None):
-        lesson = _lesson_of(obj)
-        if lesson is not None and not lesson.is_editable:
-            return False
-        return super().has_add_permission(request, obj)
 
 
 def in_context(excerpt_or_fact) -> str:
@@ -118,74 +111,55 @@ class ExcerptForm(forms.ModelForm):
         return cleaned
 
 
-class ExcerptInline(DraftOnlyInlineMixin, admin.StackedInline):
-    model = Excerpt
-    form = ExcerptForm
-    extra = 0
-    fields = [
-        ("position", "document"),
-        "text",
-        ("speaker", "speaker_role"),
-        ("date_text", "source_kind"),
-        "context",
-    ]
-    show_change_link = True
-
-
-class QuestionInline(DraftOnlyInlineMixin, admin.StackedInline):
-    model = Question
-    extra = 0
-    fields = ["position", "text", "skill", "excerpt"]
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "excerpt":
-            module_id = request.resolver_match.kwargs.get("object_id")
-            kwargs["queryset"] = Excerpt.objects.filter(module_id=module_id or 0)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-
-class SourcedFactInline(DraftOnlyInlineMixin, admin.StackedInline):
-    model = SourcedFact
-    extra = 0
-    fields = ["kind", "position", "label", "year", "month", "text", "document", "start", "end"]
-
-
-class ModuleInlineForm(forms.ModelForm):
-    class Meta:
-        model = Module
-        fields = ["position", "kind", "title", "points", "rubric"]
-
-    def validate_constraints(self):
-        # Positions are checked across the whole formset instead: a swap is legal even
-        # though each new position belongs to another row until the save.
-        exclude = self._get_validation_exclusions() | {"position"}
-        try:
-            self.instance.validate_constraints(exclude=exclude)
-        except ValidationError as error:
-            self._update_errors(error)
-
-
-class ModuleInline(DraftOnlyInlineMixin, admin.StackedInline):
-    model = Module
-    form = ModuleInlineForm
-    extra = 0
-    fields = ["position", "kind", "title", "points", "rubric"]
-    show_change_link = True
-    ordering = ["position"]
+def _studio_links(*links) -> str:
+    return format_html_join(" · ", '<a href="{}">{}</a>', ((url, text) for url, text in links))
 
 
 @admin.register(Lesson)
 class LessonAdmin(DraftOnlyMixin, admin.ModelAdmin):
-    list_display = ["title", "version", "status", "module_count", "grade_band", "created_at"]
-    list_filter = ["status", "created_at"]
+    """The lesson's own fields, for rescue work; its modules, excerpts, questions and rubric
+    are shaped in the studio, which every lesson links to."""
+
+    list_display = [
+        "title",
+        "version",
+        "status",
+        "owner",
+        "module_count",
+        "grade_band",
+        "created_at",
+    ]
+    list_filter = ["status", "created_at", ("owner", admin.EmptyFieldListFilter)]
     search_fields = ["title", "central_question", "summary", "slug"]
-    readonly_fields = ["status", "version", "previous_version", "published_at", "preview_link"]
-    inlines = [ModuleInline]
-    actions = ["publish", "new_version", "archive"]
+    list_select_related = ["owner"]
+    readonly_fields = [
+        "status",
+        "version",
+        "previous_version",
+        "published_at",
+        "owner",
+        "copied_from",
+        "studio_links",
+        "modules_in_studio",
+    ]
+    actions = ["publish", "publish_for_everyone", "new_version", "archive"]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "central_question", "summary", "preview_link"]}),
+        (None, {"fields": ["studio_links", "title", "slug", "central_question", "summary"]}),
         ("Use", {"fields": ["grade_band", "estimated_minutes", "documents"]}),
-        ("Status", {"fields": ["status", "version", "previous_version", "published_at"]}),
+        ("Modules", {"fields": ["modules_in_studio"]}),
+        (
+            "Status",
+            {
+                "fields": [
+                    "status",
+                    "version",
+                    "previous_version",
+                    "published_at",
+                    "owner",
+                    "copied_from",
+                ]
+            },
+        ),
     ]
 
     def get_queryset(self, request):
@@ -195,29 +169,37 @@ class LessonAdmin(DraftOnlyMixin, admin.ModelAdmin):
     def module_count(self, obj):
         return obj.modules_total
 
-    @admin.display(description="Preview")
-    def preview_link(self, obj):
+    @admin.display(description="In the studio")
+    def studio_links(self, obj):
         if not obj.pk:
             return "Save the lesson first."
-        return format_html(
-            '<a href="{}">Preview as a student would see it</a>',
-            reverse("lessons:lesson-detail", args=[obj.pk]),
-        )
+        links = [
+            (lesson_edit_url(obj), "Edit in the studio"),
+            (reverse("studio:lesson-checklist", args=[obj.pk]), "Checklist and publishing"),
+        ]
+        first = obj.modules.order_by("position").values_list("position", flat=True).first()
+        if first is not None:
+            links.append(
+                (reverse("studio:lesson-preview", args=[obj.pk, first]), "Preview as a student")
+            )
+        return _studio_links(*links)
 
-    def save_formset(self, request, form, formset, change):
-        if formset.model is not Module:
-            return super().save_formset(request, form, formset, change)
-        # Positions are unique in a lesson; park moved modules out of the way so a swap saves.
-        with transaction.atomic():
-            instances = formset.save(commit=False)
-            for obj in formset.deleted_objects:
-                obj.delete()
-            moved = [m for m in instances if m.pk]
-            for offset, module in enumerate(moved, start=1):
-                Module.objects.filter(pk=module.pk).update(position=100_000 + offset)
-            for module in instances:
-                module.save()
-            formset.save_m2m()
+    @admin.display(description="Modules")
+    def modules_in_studio(self, obj):
+        if not obj.pk:
+            return "Save the lesson first."
+        modules = obj.modules.order_by("position").only("pk", "position", "title", "kind")
+        return (
+            format_html_join(
+                "",
+                '<p>{}. <a href="{}">{}</a> ({})</p>',
+                (
+                    (m.position, module_edit_url(obj, m.pk), m.title, m.get_kind_display())
+                    for m in modules
+                ),
+            )
+            or "No modules yet: add them in the studio."
+        )
 
     @admin.action(description="Publish selected draft lessons")
     def publish(self, request, queryset):
@@ -226,9 +208,30 @@ class LessonAdmin(DraftOnlyMixin, admin.ModelAdmin):
                 lesson_publish(lesson=lesson)
             except PublishRefused as refused:
                 for problem in refused.problems:
-                    self.message_user(request, f"Not published: {problem}", messages.ERROR)
+                    self.message_user(
+                        request, f"Not published: “{lesson.title}”: {problem}", messages.ERROR
+                    )
             else:
                 self.message_user(request, f"Published “{lesson.title}”.", messages.SUCCESS)
+
+    @admin.action(description="Publish for everyone (a teacher's copy becomes the school's)")
+    def publish_for_everyone(self, request, queryset):
+        for lesson in queryset:
+            try:
+                lesson_publish_for_everyone(lesson=lesson)
+            except PublishRefused as refused:
+                for problem in refused.problems:
+                    self.message_user(
+                        request, f"Not published: “{lesson.title}”: {problem}", messages.ERROR
+                    )
+            except ValidationError as error:
+                self.message_user(request, " ".join(error.messages), messages.ERROR)
+            else:
+                self.message_user(
+                    request,
+                    f"Published “{lesson.title}” for every teacher.",
+                    messages.SUCCESS,
+                )
 
     @admin.action(description="Make a new version (a draft copy) of selected lessons")
     def new_version(self, request, queryset):
@@ -242,9 +245,16 @@ class LessonAdmin(DraftOnlyMixin, admin.ModelAdmin):
 
     @admin.action(description="Archive selected lessons")
     def archive(self, request, queryset):
+        archived = 0
         for lesson in queryset:
-            lesson_archive(lesson=lesson)
-        self.message_user(request, f"Archived {queryset.count()} lesson(s).", messages.SUCCESS)
+            try:
+                lesson_archive(lesson=lesson)
+            except ValidationError as error:
+                self.message_user(request, " ".join(error.messages), messages.ERROR)
+            else:
+                archived += 1
+        if archived:
+            self.message_user(request, f"Archived {archived} lesson(s).", messages.SUCCESS)
 
     def has_change_permission(self, request, obj=None):
         # The change list must stay reachable for actions on published lessons.
@@ -259,7 +269,24 @@ class ModuleAdmin(DraftOnlyMixin, admin.ModelAdmin):
     list_filter = ["kind", "lesson__status"]
     search_fields = ["title", "body", "lesson__title"]
     list_select_related = ["lesson"]
-    inlines = [ExcerptInline, QuestionInline, SourcedFactInline]
+    fields = ["lesson", "position", "kind", "title", "body", "points", "rubric", "in_studio"]
+    readonly_fields = ["lesson", "position", "kind", "rubric", "in_studio"]
+
+    @admin.display(description="In the studio")
+    def in_studio(self, obj):
+        # Excerpts, questions, facts and the rubric are edited on the module's studio page.
+        if not obj.pk:
+            return ""
+        return _studio_links(
+            (module_edit_url(obj.lesson, obj.pk), "Edit this module in the studio"),
+            (
+                reverse("studio:lesson-preview", args=[obj.lesson_id, obj.position]),
+                "Preview as a student",
+            ),
+        )
+
+    def has_add_permission(self, request):
+        return False
 
 
 @admin.register(Excerpt)

@@ -18,7 +18,7 @@ from .models import (
     SourcedFact,
     SourceDocument,
 )
-from .services import rubric_create
+from .services import lesson_free_slug, rubric_create
 
 MAX_FILES = 20
 UNTITLED_DOCUMENT = "Untitled document"
@@ -209,6 +209,7 @@ def _save_lesson(draft: builder.DraftLesson, documents: dict[str, SourceDocument
     built = {doc.name: doc for doc in draft.documents}
     lesson = Lesson.objects.create(
         title=draft.title[:200],
+        slug=lesson_free_slug(text=draft.title),
         central_question=draft.central_question,
         summary=draft.summary,
         estimated_minutes=draft.estimated_minutes,

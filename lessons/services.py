@@ -303,8 +303,9 @@ def lesson_draft_version_of(*, lesson: Lesson) -> Lesson | None:
     return lesson.next_versions.filter(status=Lesson.Status.DRAFT).order_by("-version").first()
 
 
-def _copy_slug(lesson: Lesson, teacher) -> str:
-    base = slugify(f"{lesson.slug or lesson.title} {teacher.username}")[:70].strip("-")
+def lesson_free_slug(*, text: str) -> str:
+    """A slug made from `text` that no lesson uses yet."""
+    base = slugify(text)[:70].strip("-") or "lesson"
     slug, n = base, 1
     while Lesson.objects.filter(slug=slug).exists():
         n += 1
@@ -326,5 +327,5 @@ def lesson_copy_for_teacher(*, lesson: Lesson, teacher) -> Lesson:
         copied_from=lesson,
         previous_version=None,
         version=1,
-        slug=_copy_slug(lesson, teacher),
+        slug=lesson_free_slug(text=f"{lesson.slug or lesson.title} {teacher.username}"),
     )
