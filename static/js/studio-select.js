@@ -1,7 +1,8 @@
 // The import review: a passage selected in the document (with the mouse, or the keyboard
 // with caret browsing) fills the excerpt form's character offsets, and its first and last
-// words for the eye. Typing other words clears the offsets, so the words decide. Without
-// this script the form takes the words alone.
+// words for the eye. Typing other words clears the offsets, so the words decide, and the
+// page says what they point to as they are typed. Without this script the form takes the
+// words alone and the server says the same on saving.
 //
 // Offsets count only the document's own text: every run of it is a span carrying
 // data-at (its offset in the cleaned text); labels and notes between them don't count.
