@@ -58,7 +58,11 @@ def _lock_lesson(lesson: Lesson, revision: int) -> Lesson:
 
 
 def _lock_module(module: Module, revision: int) -> Module:
-    locked = Module.objects.select_for_update().select_related("lesson").get(pk=module.pk)
+    # Only the module's row is locked: lesson-wide saves lock the lesson, and the two never
+    # wait on each other.
+    locked = (
+        Module.objects.select_for_update(of=("self",)).select_related("lesson").get(pk=module.pk)
+    )
     require_editable(locked.lesson)
     if locked.revision != revision:
         raise StaleSave(locked)

@@ -562,3 +562,14 @@ def test_excerpts_of_a_teachers_private_copy_are_never_offered(client, author, d
     )
     assert response.status_code == 400
     assert not reading.excerpts.exists()
+
+
+def test_a_nul_byte_in_a_module_text_is_refused_and_nothing_changes(client, author, draft_lesson):
+    client.force_login(author)
+    module = study(draft_lesson)
+    data = {"revision": 1, "title": "Study", "body": "Kamenev\x00 confessed."}
+    response = client.post(module_url(draft_lesson, module), data)
+    assert response.status_code == 400
+    assert "Null characters are not allowed" in response.content.decode()
+    module.refresh_from_db()
+    assert (module.body, module.revision) == ("", 1)
