@@ -573,3 +573,33 @@ def test_a_nul_byte_in_a_module_text_is_refused_and_nothing_changes(client, auth
     assert "Null characters are not allowed" in response.content.decode()
     module.refresh_from_db()
     assert (module.body, module.revision) == ("", 1)
+
+
+def test_another_teacher_cannot_write_to_a_copy_that_is_not_theirs(
+    client, other_teacher, teachers_copy
+):
+    client.force_login(other_teacher)
+    module = teachers_copy.modules.first()
+    response = client.post(edit_url(teachers_copy), lesson_fields(teachers_copy, title="Mine now"))
+    assert response.status_code == 404
+    move = module_url(teachers_copy, module, "module-move")
+    assert client.post(move, {"revision": 1, "direction": "down"}).status_code == 404
+    teachers_copy.refresh_from_db()
+    assert (teachers_copy.title, teachers_copy.revision) == ("The Bridge", 1)
+
+
+def test_the_studio_list_keeps_its_query_count_as_lessons_grow(
+    client, admin_user, draft_lesson, teachers_copy, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(admin_user)
+    with CaptureQueriesContext(connection) as few:
+        client.get(reverse("studio:lesson-list"))
+    for i in range(6):
+        owner = make_user(f"owner{i}", role="teacher")
+        Lesson.objects.create(title=f"Copy {i}", central_question="?", owner=owner)
+    with django_assert_max_num_queries(len(few)):
+        response = client.get(reverse("studio:lesson-list"))
+    assert "Copy 5" in response.content.decode()
