@@ -8,6 +8,15 @@ from lessons.models import Criterion, Excerpt, Lesson, Level, Module, Question, 
 
 from .services import CriterionRow, LessonFields, LevelCell, ModuleFields
 
+
+def speaker_of(excerpt: Excerpt) -> str:
+    return (
+        "A speaker the document does not name"
+        if excerpt.speaker == Excerpt.UNNAMED
+        else (excerpt.speaker)
+    )
+
+
 REVISION_MISSING = "This form has no revision of the page it came from. Reload the page."
 
 
@@ -123,7 +132,7 @@ class ExcerptPickForm(forms.Form):
         self.fields["excerpt"].choices = [
             (
                 e.pk,
-                f"{e.speaker}: “{e.text[:90]}{'…' if len(e.text) > 90 else ''}” "
+                f"{speaker_of(e)}: “{e.text[:90]}{'…' if len(e.text) > 90 else ''}” "
                 f"({e.document.title})",
             )
             for e in choices
@@ -145,7 +154,7 @@ class QuestionForm(forms.Form):
             self.fields["text"].label = "Prompt"
         self.excerpts = {excerpt.pk: excerpt for excerpt in excerpts}
         self.fields["excerpt"].choices = [("", "No particular excerpt")] + [
-            (e.pk, f"{e.speaker}: “{e.text[:60]}{'…' if len(e.text) > 60 else ''}”")
+            (e.pk, f"{speaker_of(e)}: “{e.text[:60]}{'…' if len(e.text) > 60 else ''}”")
             for e in excerpts
         ]
 
