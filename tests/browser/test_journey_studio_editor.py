@@ -132,12 +132,14 @@ def test_two_authors_a_stale_save_keyboard_moves_and_a_rubric_cell(visit, school
     skill.focus()
     skill.select_option("close_reading")
     top = criterion.levels.first()
-    rubric_page.get_by_label(f"Points for level 1 of {criterion.title}").fill("6")
     rubric_page.get_by_label(f"Description of level 1 of {criterion.title}").fill(
         "Makes a claim and defends it from two documents."
     )
-    press(rubric_page, "Save rubric")
+    points = rubric_page.get_by_label(f"Points for level 1 of {criterion.title}")
+    points.fill("6")
+    points.press("Enter")  # Enter in a cell saves the grid; it never removes a level
     expect(rubric_page.get_by_role("status").filter(has_text="Rubric saved.")).to_be_visible()
     writer.check()
     top.refresh_from_db()
     assert (top.points, top.description) == (6, "Makes a claim and defends it from two documents.")
+    assert criterion.levels.count() == 4
