@@ -4,6 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.forms import BaseModelFormSet, modelformset_factory
 
+from coursework.services import plain_text
 from lessons.models import Criterion, Excerpt, Lesson, Level, Module, Question, Skill
 
 from .services import CriterionRow, LessonFields, LevelCell, ModuleFields
@@ -15,6 +16,18 @@ def speaker_of(excerpt: Excerpt) -> str:
         if excerpt.speaker == Excerpt.UNNAMED
         else (excerpt.speaker)
     )
+
+
+class PlainText:
+    """Text fields lose control characters other than tab and line breaks (a NUL byte is
+    refused before this, by Django's own validator)."""
+
+    def clean(self):
+        cleaned = super().clean()
+        for name, value in cleaned.items():
+            if isinstance(value, str):
+                cleaned[name] = plain_text(value)
+        return cleaned
 
 
 REVISION_MISSING = "This form has no revision of the page it came from. Reload the page."
@@ -41,7 +54,7 @@ class MoveForm(RevisionForm):
     direction = forms.ChoiceField(choices=[("up", "Move up"), ("down", "Move down")])
 
 
-class LessonFieldsForm(forms.Form):
+class LessonFieldsForm(PlainText, forms.Form):
     revision = RevisionField()
     title = forms.CharField(max_length=200)
     central_question = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
@@ -64,7 +77,7 @@ class LessonFieldsForm(forms.Form):
 LESSON_FIELDS = ["title", "central_question", "summary", "grade_band", "estimated_minutes"]
 
 
-class ModuleAddForm(forms.Form):
+class ModuleAddForm(PlainText, forms.Form):
     """Shown beside the lesson's own form, so its ids are its own."""
 
     revision = RevisionField()
@@ -88,7 +101,7 @@ class ModuleOrderForm(forms.Form):
         return [int(part) for part in parts]
 
 
-class ModuleFieldsForm(forms.Form):
+class ModuleFieldsForm(PlainText, forms.Form):
     revision = RevisionField()
     title = forms.CharField(max_length=200)
     body = forms.CharField(widget=forms.Textarea(attrs={"rows": 8}), required=False)
@@ -142,7 +155,7 @@ class ExcerptPickForm(forms.Form):
         return self.pool[self.cleaned_data["excerpt"]]
 
 
-class QuestionForm(forms.Form):
+class QuestionForm(PlainText, forms.Form):
     revision = RevisionField()
     text = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="Question")
     skill = forms.ChoiceField(choices=Skill.choices)
@@ -176,7 +189,7 @@ class QuestionForm(forms.Form):
 # The rubric grid -------------------------------------------------------------------------
 
 
-class CriterionForm(forms.ModelForm):
+class CriterionForm(PlainText, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["skill"].required = True
@@ -191,7 +204,7 @@ class CriterionForm(forms.ModelForm):
         labels = {"title": "Criterion", "description": "What it looks for"}
 
 
-class LevelForm(forms.ModelForm):
+class LevelForm(PlainText, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # A level just added starts empty; the author describes it when ready.
@@ -234,7 +247,7 @@ LevelFormSetFactory = modelformset_factory(
 )
 
 
-class RubricTitleForm(forms.Form):
+class RubricTitleForm(PlainText, forms.Form):
     revision = RevisionField()
     title = forms.CharField(max_length=200, label="Rubric title")
 

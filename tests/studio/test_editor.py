@@ -603,3 +603,45 @@ def test_the_studio_list_keeps_its_query_count_as_lessons_grow(
     with django_assert_max_num_queries(len(few)):
         response = client.get(reverse("studio:lesson-list"))
     assert "Copy 5" in response.content.decode()
+
+
+def test_hostile_text_is_stored_plain_and_shown_inert(client, admin_user, draft_lesson):
+    from coursework.services import plain_text
+    from tests.hardening.test_hardening_hostile_input import PAYLOADS, assert_inert
+
+    client.force_login(admin_user)
+    module = study(draft_lesson)
+    question = module.questions.get()
+    for kind, payload in PAYLOADS.items():
+        draft_lesson.refresh_from_db()
+        module.refresh_from_db()
+        response = client.post(edit_url(draft_lesson), lesson_fields(draft_lesson, summary=payload))
+        assert response.status_code == 302, kind
+        response = client.post(
+            module_url(draft_lesson, module),
+            {"revision": module.revision, "title": "Study", "body": payload},
+        )
+        assert response.status_code == 302, kind
+        prefix = f"q{question.pk}"
+        response = client.post(
+            module_url(draft_lesson, module, "question-edit", question.pk),
+            {
+                f"{prefix}-revision": module.revision + 1,
+                f"{prefix}-text": payload,
+                f"{prefix}-skill": "sourcing",
+                f"{prefix}-excerpt": "",
+            },
+        )
+        assert response.status_code == 302, kind
+        stored = plain_text(payload).strip()
+        question.refresh_from_db()
+        assert question.text == stored
+        assert "\x07" not in question.text and "\x1b" not in question.text
+        for page in (edit_url(draft_lesson), module_url(draft_lesson, module)):
+            assert_inert(client.get(page).content.decode(), payload, None)
+    # A title is one line of at most 200 characters: a longer one is refused, nothing saved.
+    draft_lesson.refresh_from_db()
+    response = client.post(edit_url(draft_lesson), lesson_fields(draft_lesson, title="A" * 201))
+    assert response.status_code == 400
+    draft_lesson.refresh_from_db()
+    assert draft_lesson.title == "The Bridge"
