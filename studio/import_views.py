@@ -15,7 +15,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from lessons.importing import ImportRefused
 
 from . import importing
-from .access import can_author_school_lessons, lesson_for_author, require_editable
+from .access import (
+    LessonReadOnly,
+    can_author_school_lessons,
+    lesson_for_author,
+    require_editable,
+)
 from .import_forms import (
     SOURCE_KINDS,
     ExcerptForm,
@@ -130,16 +135,21 @@ def _refused(request, lesson, document, error: str, **forms):
     return _review_page(request, lesson, document, status=400, error=error, **forms)
 
 
-def _write_objects(request, lesson_pk, document_pk):
-    lesson, document = _review_objects(request, lesson_pk, document_pk)
-    require_editable(lesson)
-    return lesson, document
+def _read_only(request, lesson, document):
+    """A correction to a lesson that is no longer a draft is refused (403) on the review."""
+    try:
+        require_editable(lesson)
+    except LessonReadOnly as error:
+        return _review_page(request, lesson, document, status=403, error=str(error))
+    return None
 
 
 @require_POST
 @login_required
 def import_restore(request, lesson_pk: int, document_pk: int):
-    lesson, document = _write_objects(request, lesson_pk, document_pk)
+    lesson, document = _review_objects(request, lesson_pk, document_pk)
+    if refusal := _read_only(request, lesson, document):
+        return refusal
     form = RestoreForm(request.POST)
     if not form.is_valid():
         return _refused(request, lesson, document, "Choose a dropped paragraph to restore.")
@@ -156,7 +166,9 @@ def import_restore(request, lesson_pk: int, document_pk: int):
 @require_POST
 @login_required
 def import_reject(request, lesson_pk: int, document_pk: int):
-    lesson, document = _write_objects(request, lesson_pk, document_pk)
+    lesson, document = _review_objects(request, lesson_pk, document_pk)
+    if refusal := _read_only(request, lesson, document):
+        return refusal
     form = RejectForm(request.POST)
     excerpt = None
     if form.is_valid():
@@ -183,7 +195,9 @@ def import_reject(request, lesson_pk: int, document_pk: int):
 @require_POST
 @login_required
 def import_unreject(request, lesson_pk: int, document_pk: int):
-    lesson, document = _write_objects(request, lesson_pk, document_pk)
+    lesson, document = _review_objects(request, lesson_pk, document_pk)
+    if refusal := _read_only(request, lesson, document):
+        return refusal
     form = UnrejectForm(request.POST)
     if not form.is_valid():
         return _refused(request, lesson, document, "That excerpt is not among the rejected ones.")
@@ -200,7 +214,9 @@ def import_unreject(request, lesson_pk: int, document_pk: int):
 @require_POST
 @login_required
 def import_excerpt_create(request, lesson_pk: int, document_pk: int):
-    lesson, document = _write_objects(request, lesson_pk, document_pk)
+    lesson, document = _review_objects(request, lesson_pk, document_pk)
+    if refusal := _read_only(request, lesson, document):
+        return refusal
     form = ExcerptForm(request.POST, lesson=lesson)
     if not form.is_valid():
         return _refused(request, lesson, document, "The excerpt was not made.", excerpt_form=form)
@@ -240,7 +256,9 @@ def import_excerpt_create(request, lesson_pk: int, document_pk: int):
 @require_POST
 @login_required
 def import_gap_fill(request, lesson_pk: int, document_pk: int):
-    lesson, document = _write_objects(request, lesson_pk, document_pk)
+    lesson, document = _review_objects(request, lesson_pk, document_pk)
+    if refusal := _read_only(request, lesson, document):
+        return refusal
     form = GapForm(request.POST)
     if not form.is_valid():
         return _refused(
@@ -270,7 +288,9 @@ def import_gap_fill(request, lesson_pk: int, document_pk: int):
 @require_POST
 @login_required
 def import_note_delete(request, lesson_pk: int, document_pk: int):
-    lesson, document = _write_objects(request, lesson_pk, document_pk)
+    lesson, document = _review_objects(request, lesson_pk, document_pk)
+    if refusal := _read_only(request, lesson, document):
+        return refusal
     form = NoteDeleteForm(request.POST)
     if not form.is_valid():
         return _refused(request, lesson, document, "Choose a note to remove.")

@@ -483,9 +483,10 @@ def test_the_document_of_a_published_lesson_keeps_its_text_and_notes(client, aut
         response = client.post(url(name, draft_copy, document), data)
         assert response.status_code == 400
         assert "can&#x27;t change" in response.content.decode()
-    # The published lesson itself is read-only.
+    # The published lesson itself is read-only, and its review says so.
     response = client.post(url("import-restore", lesson, document), {"paragraph": 2})
     assert response.status_code == 403
+    assert "so it is read-only and nothing was changed" in response.content.decode()
     assert state(document) == before
 
 
