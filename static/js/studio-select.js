@@ -11,9 +11,11 @@
 
   const WORDS = 6;
 
-  // A refused correction answers 400 with the review and its message; show it in place.
+  // A refused correction answers 400 (or 403 for a lesson no longer a draft) with the
+  // review and its message; show it in place.
   document.addEventListener("htmx:beforeSwap", function (event) {
-    if (event.detail.xhr.status === 400 && event.detail.elt.closest("[data-review]")) {
+    const status = event.detail.xhr.status;
+    if ((status === 400 || status === 403) && event.detail.elt.closest("[data-review]")) {
       event.detail.shouldSwap = true;
       event.detail.isError = false;
     }
