@@ -162,9 +162,9 @@ def _module_tag(request, pk, position, stamp, work, archived, due_at, activity, 
 
 def module_page_tag(request, *, assignment, module, place, editable: int) -> str | None:
     """What module_page_etag gives for the same state, from what the module page's view
-    holds: its assignment row and the student's place in it (services.place_in_lesson, read
-    or brought up to date once the visit is recorded), and how many of the student's posts
-    in the module are still editable. Nothing is read again."""
+    holds: its assignment row, the student's place in it (services.place_in_lesson, read
+    once the visit is recorded) and how many of the student's posts in the module are still
+    editable. Nothing is read again."""
     if not _may_tag(request):
         return None
     progress = place.progress.get(module.pk)

@@ -6,6 +6,8 @@ from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.models import Classroom, User
@@ -22,7 +24,7 @@ from .models import (
     Visit,
     WorkStamp,
 )
-from .stamps import bump_work, bump_work_seen
+from .stamps import bump_work
 
 # NUL and the other C0 controls (tabs and newlines stay) can't be stored by PostgreSQL or
 # shown usefully anywhere, so written text loses them on the way in.
@@ -121,26 +123,34 @@ ACTIVITY_RESOLUTION = timedelta(minutes=2)
 
 @dataclass
 class PlaceInLesson:
-    """What a student's module page reads before anything is recorded: their work stamp
-    (None before any work), their progress by module id, and the module they were last at
-    with when (None before the first visit)."""
+    """What a student's module page shows of their work's state: their work stamp (None
+    before any work) and their progress by module id, the stamp read (or written) first:
+    whatever changes the progress also changes the stamp, so the stamp is never newer."""
 
     work_stamp: int | None
     progress: dict[int, Progress]
-    visit: tuple[int, datetime] | None
 
 
-def place_in_lesson(*, assignment: Assignment, student: User) -> PlaceInLesson:
-    """The student's place in the assignment, its work stamp read first: whatever changes
-    the progress or the visit also changes the stamp, so the stamp is never newer than them."""
+def place_in_lesson(
+    *, assignment: Assignment, student: User, recorded_stamp: int | None = None
+) -> PlaceInLesson:
+    """The student's place in the assignment; `recorded_stamp` is the work stamp the caller
+    has just written (module_visit), else it is read."""
     keys = {"assignment_id": assignment.pk, "student_id": student.pk}
-    stamp = WorkStamp.objects.filter(**keys).values_list("stamp", flat=True)[:1]
-    work_stamp = next(iter(stamp), None)
+    stamp = recorded_stamp
+    if stamp is None:
+        stamp = next(iter(WorkStamp.objects.filter(**keys).values_list("stamp", flat=True)), None)
     progress = {p.module_id: p for p in Progress.objects.filter(**keys)}
-    visit = next(
-        iter(Visit.objects.filter(**keys).values_list("module_id", "visited_at")[:1]), None
-    )
-    return PlaceInLesson(work_stamp, progress, visit)
+    return PlaceInLesson(stamp, progress)
+
+
+def last_visit(*, assignment: Assignment, student: User) -> tuple[int, datetime] | None:
+    """The module the student was last at in the assignment, and when; None before any."""
+    visits = Visit.objects.filter(assignment_id=assignment.pk, student_id=student.pk)
+    return next(iter(visits.values_list("module_id", "visited_at")), None)
+
+
+_UNREAD = object()
 
 
 def module_visit(
@@ -149,77 +159,56 @@ def module_visit(
     student: User,
     module: Module,
     has_questions: bool | None = None,
-    place: PlaceInLesson | None = None,
-) -> PlaceInLesson:
+    visit=_UNREAD,
+) -> int | None:
     """A student opened a module: remember it for resuming and start (or finish) it. Gives
-    the student's place afterwards, `place` (read now when not given) brought up to date,
-    or read again when something else changed their work since it was read.
+    the student's new work stamp, or None when nothing was recorded: reopening the module one
+    is at within ACTIVITY_RESOLUTION of getting there.
 
-    `has_questions` says whether the module has guiding questions, when the caller has them
-    at hand; else they are looked up."""
-    if place is None:
-        place = place_in_lesson(assignment=assignment, student=student)
+    `visit` is last_visit's answer and `has_questions` whether the module has guiding
+    questions, when the caller has them at hand; else they are looked up."""
+    if visit is _UNREAD:
+        visit = last_visit(assignment=assignment, student=student)
     now = timezone.now()
-    progress = place.progress.get(module.pk)
+    if visit is not None and visit[0] == module.pk and now - visit[1] < ACTIVITY_RESOLUTION:
+        return None
     if has_questions is None:
         has_questions = module.questions.exists()
     # A module with guiding questions completes when they are answered; without, on opening.
     reading = module.kind in ANSWERED_KINDS and not has_questions
-    here = place.visit is not None and place.visit[0] == module.pk
-    if (
-        here
-        and progress is not None
-        and now - progress.last_activity_at < ACTIVITY_RESOLUTION
-        and (progress.state == State.COMPLETE or not reading)
-    ):
-        return place
     keys = {"assignment": assignment, "student": student, "module": module}
+    # Just the fields that move, so a concurrent completion is never overwritten.
+    changes = {"last_activity_at": now}
+    if reading:
+        changes.update(state=State.COMPLETE, completed_at=Coalesce("completed_at", Value(now)))
     with transaction.atomic():
-        if not here or now - place.visit[1] >= ACTIVITY_RESOLUTION:
-            # One upsert whether or not the student was here before; it sends no signal.
-            Visit.objects.bulk_create(
-                [Visit(**keys, visited_at=now)],
-                update_conflicts=True,
-                unique_fields=["assignment", "student"],
-                update_fields=["module", "visited_at"],
-            )
-            place.visit = (module.pk, now)
-        made = True
-        if progress is None:
-            progress = Progress(**keys, started_at=now, last_activity_at=now)
+        # One upsert whether or not the student was here before; it sends no signal.
+        Visit.objects.bulk_create(
+            [Visit(**keys, visited_at=now)],
+            update_conflicts=True,
+            unique_fields=["assignment", "student"],
+            update_fields=["module", "visited_at"],
+        )
+        if not Progress.objects.filter(**keys).update(**changes):
+            # The first opening makes the row, unless another tab's first opening just did.
+            first = Progress(**keys, started_at=now, last_activity_at=now)
             if reading:
-                progress.state, progress.completed_at = State.COMPLETE, now
+                first.state, first.completed_at = State.COMPLETE, now
             try:
                 with transaction.atomic():
-                    Progress.objects.bulk_create([progress])
-            except IntegrityError:  # another tab's first opening made the row meanwhile
-                made = False
-        else:
-            # Just the fields that move, so a concurrent completion is never overwritten with
-            # the state read above.
-            progress.last_activity_at = now
-            changes = {"last_activity_at": now}
-            if reading and progress.state != State.COMPLETE:
-                progress.state, progress.completed_at = State.COMPLETE, now
-                changes.update(state=State.COMPLETE, completed_at=now)
-            Progress.objects.filter(pk=progress.pk).update(**changes)
+                    Progress.objects.bulk_create([first])
+            except IntegrityError:
+                Progress.objects.filter(**keys).update(**changes)
         # These writes send no signal, hence the bump.
-        stamp, current = bump_work_seen(assignment.pk, student.pk, place.work_stamp)
-    if not (current and made):
-        return place_in_lesson(assignment=assignment, student=student)
-    place.progress[module.pk] = progress
-    place.work_stamp = stamp
-    return place
+        return bump_work(assignment.pk, student.pk)
 
 
 def module_open(
     *, assignment: Assignment, student: User, module: Module, has_questions: bool | None = None
 ) -> Progress | None:
     """A student opened a module: remember it for resuming and start (or finish) it."""
-    place = module_visit(
-        assignment=assignment, student=student, module=module, has_questions=has_questions
-    )
-    return place.progress.get(module.pk)
+    module_visit(assignment=assignment, student=student, module=module, has_questions=has_questions)
+    return Progress.objects.filter(assignment=assignment, student=student, module=module).first()
 
 
 def _all_answered(assignment, student, module) -> bool:

@@ -18,7 +18,6 @@ a reader never sees new work under an old stamp.
 """
 
 from django.contrib.auth import get_user_model
-from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 
@@ -55,29 +54,6 @@ def bump_work(assignment_id: int, student_id: int, *, create: bool = True) -> in
         return stamp
     rows = WorkStamp.objects.filter(assignment_id=assignment_id, student_id=student_id)
     return stamp if rows.update(stamp=stamp) else None
-
-
-def bump_work_seen(assignment_id: int, student_id: int, seen: int | None) -> tuple[int, bool]:
-    """bump_work for a writer that read the stamp (`seen`, None for no row) before reading
-    the work it changed: the new stamp, and whether the stored one was still `seen`, so that
-    nothing else changed the work in between and what the writer read is current."""
-    stamp = new_stamp()
-    if seen is None:
-        try:
-            with transaction.atomic():
-                WorkStamp.objects.bulk_create(
-                    [WorkStamp(assignment_id=assignment_id, student_id=student_id, stamp=stamp)]
-                )
-            return stamp, True
-        except IntegrityError:  # someone's work made the row meanwhile
-            pass
-    else:
-        rows = WorkStamp.objects.filter(
-            assignment_id=assignment_id, student_id=student_id, stamp=seen
-        )
-        if rows.update(stamp=stamp):
-            return stamp, True
-    return bump_work(assignment_id, student_id), False
 
 
 def bump_assignments(*conditions, **lookup) -> None:

@@ -264,24 +264,24 @@ def player_module(request, pk: int, position: int):
     module = next((m for m in outline.modules if m.position == position), None)
     if module is None:
         raise Http404("No such module")
-    # A writing module gets its draft's row on opening, before the student's place is read:
-    # making it changes the work stamp.
+    # A writing module gets its draft's row on opening; making it changes the work stamp.
     submission = None
     if module.kind == Module.Kind.ASSIGNMENT:
         submission = services.submission_for(assignment=assignment, student=student, module=module)
-    # The place's work stamp is read before anything the page shows of the student's work,
-    # and recording the visit keeps it so (or reads the place again), so the ETag made from
-    # it is never newer than the page: a change landing meanwhile makes the next request
-    # render again, never the other way round.
-    place = services.place_in_lesson(assignment=assignment, student=student)
+    # The work stamp the ETag is made from is written (by recording the visit) or read before
+    # anything the page shows of the student's work, so it is never newer than the page: a
+    # change landing meanwhile makes the next request render again, never the other way.
+    recorded = None
     if accepts_work(assignment):
-        place = services.module_visit(
+        recorded = services.module_visit(
             assignment=assignment,
             student=student,
             module=module,
             has_questions=module.pk in outline.questions,
-            place=place,
         )
+    place = services.place_in_lesson(
+        assignment=assignment, student=student, recorded_stamp=recorded
+    )
     ctx = _player_context(
         request, assignment, module, outline=outline, place=place, submission=submission
     )
