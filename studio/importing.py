@@ -26,6 +26,7 @@ from lessons.models import (
     SourcedFact,
     SourceDocument,
 )
+from lessons.services import lesson_free_slug
 
 SEPARATOR = "\n\n"
 MAX_EXCERPT_CHARS = 4000
@@ -64,8 +65,11 @@ def studio_import_paste(*, title: str, origin: str, text: str, user: User) -> Im
         document.origin = origin[:500]
         document.save(update_fields=["title", "origin"])
         # The author named the document; the lesson made from it alone takes that name.
-        outcome.lesson.title = title[:200]
-        outcome.lesson.save(update_fields=["title"])
+        lesson = outcome.lesson
+        lesson.title, lesson.slug = title[:200], ""
+        lesson.save(update_fields=["title", "slug"])
+        lesson.slug = lesson_free_slug(text=lesson.title)
+        lesson.save(update_fields=["slug"])
     return outcome
 
 

@@ -95,7 +95,7 @@ def test_pasted_text_becomes_a_document_with_the_title_and_origin_given(client, 
     assert (document.title, document.origin) == ("Salem, 1692", "A class handout")
     assert document.content_hash == builder.content_hash(PASTED)
     assert "I am no witch" in document.cleaned_text
-    assert Lesson.objects.get().title == "Salem, 1692"
+    assert (Lesson.objects.get().title, Lesson.objects.get().slug) == ("Salem, 1692", "salem-1692")
     assert response.url == reverse(
         "studio:import-review", args=[Lesson.objects.get().pk, document.pk]
     )
