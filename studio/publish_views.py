@@ -97,6 +97,8 @@ def lesson_publish(request, pk: int):
     try:
         published = services.lesson_publish(lesson=lesson)
     except PublishRefused as refused:
+        if not lesson.is_editable:
+            return _checklist_page(request, lesson, status=400, error=refused.problems[0])
         return _checklist_page(request, lesson, problems=refused.problems, status=400, refused=True)
     if published.owner_id:
         messages.success(
