@@ -103,6 +103,15 @@ def test_two_authors_a_stale_save_keyboard_moves_and_a_rubric_cell(visit, school
     expect(lesson_page.get_by_role("status").filter(has_text="moved up")).to_be_visible()
     assert Module.objects.get(pk=first.pk).position == 1
 
+    # With a mouse, dragging the second module above the first does the same.
+    second = draft.modules.get(position=2)
+    lesson_page.locator(f"#module-{second.pk}").drag_to(
+        lesson_page.locator(f"#module-{first.pk}"), target_position={"x": 20, "y": 5}
+    )
+    expect(lesson_page.get_by_role("status").filter(has_text="Modules reordered.")).to_be_visible()
+    assert Module.objects.get(pk=second.pk).position == 1
+    assert Module.objects.get(pk=first.pk).position == 2
+
     # Removing asks first; "Keep it" leaves the module where it is.
     writer.follow(f"Remove: {first.title}")
     writer.follow("Keep it")
