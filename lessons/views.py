@@ -93,10 +93,11 @@ def lesson_list(request):
 def lesson_detail(request, pk: int):
     require_teacher(request.user)
     lesson = lesson_for_reader(request.user, pk)
+    # A query with GROUP BY ignores Meta.ordering, so the order is stated.
     modules = lesson.modules.annotate(
         question_count=Count("questions", distinct=True),
         excerpt_count=Count("excerpts", distinct=True),
-    )
+    ).order_by("position")
     user = request.user
     ctx = {
         "lesson": lesson,
@@ -173,7 +174,9 @@ def document_detail(request, pk: int):
     ctx = {
         "document": document,
         "marked": marked,
-        "paragraphs": paragraphs_with_mark(document.cleaned_text, start, end),
+        "paragraphs": paragraphs_with_mark(
+            document.cleaned_text, start, end, document.editor_notes.all()
+        ),
         "references": document.references.all(),
     }
     return render(request, "lessons/document_detail.html", ctx)

@@ -2,7 +2,7 @@
 
 from django import template
 
-from lessons.passages import paragraphs_with_mark, text_with_notes
+from lessons.passages import text_with_notes
 
 register = template.Library()
 
@@ -15,11 +15,3 @@ def with_editor_notes(excerpt):
     prefetches them (see lessons.selectors.module_content) makes no query per excerpt.
     """
     return text_with_notes(excerpt.text, excerpt.start, excerpt.document.editor_notes.all())
-
-
-@register.filter
-def passage_paragraphs(document, marked=None):
-    """The document's paragraphs for the passage page: `marked`'s span (an excerpt or a fact)
-    highlighted, and the editor's notes set in at their places."""
-    start, end = getattr(marked, "start", None), getattr(marked, "end", None)
-    return paragraphs_with_mark(document.cleaned_text, start, end, document.editor_notes.all())
