@@ -645,3 +645,11 @@ def test_hostile_text_is_stored_plain_and_shown_inert(client, admin_user, draft_
     assert response.status_code == 400
     draft_lesson.refresh_from_db()
     assert draft_lesson.title == "The Bridge"
+
+
+def test_the_lesson_page_lists_modules_in_their_new_order(client, admin_user, draft_lesson):
+    client.force_login(admin_user)
+    module = study(draft_lesson)
+    client.post(module_url(draft_lesson, module, "module-move"), {"revision": 1, "direction": "up"})
+    page = client.get(reverse("lessons:lesson-detail", args=[draft_lesson.pk])).content.decode()
+    assert page.index(">Study<") < page.index(">Background<")
