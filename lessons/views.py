@@ -174,7 +174,9 @@ def document_detail(request, pk: int):
     ctx = {
         "document": document,
         "marked": marked,
-        "paragraphs": paragraphs_with_mark(document.cleaned_text, start, end),
+        "paragraphs": paragraphs_with_mark(
+            document.cleaned_text, start, end, document.editor_notes.all()
+        ),
         "references": document.references.all(),
     }
     return render(request, "lessons/document_detail.html", ctx)
