@@ -7,6 +7,10 @@ from django.db.models import Q
 from lessons.models import Criterion, Level, Rubric
 
 
+def _awarded(scores) -> int:
+    return sum(score.points or 0 for score in scores if score.level_id)
+
+
 class Grade(models.Model):
     """The grading of one handed-in version; students see it only once it is returned."""
 
@@ -45,11 +49,15 @@ class Grade(models.Model):
     @property
     def rubric_points(self) -> int:
         """The points awarded as they were when each level was chosen."""
-        return sum(score.points or 0 for score in self.scores.all() if score.level_id)
+        return _awarded(self.scores.all())
 
     @property
     def points(self) -> int:
         return self.override_points if self.override_points is not None else self.rubric_points
+
+    def total_of(self, scores) -> int:
+        """`points` from the grade's scores when they are read already."""
+        return self.override_points if self.override_points is not None else _awarded(scores)
 
     @property
     def is_complete(self) -> bool:

@@ -10,7 +10,8 @@ or already returned changes nothing.
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from accounts.models import User
@@ -18,6 +19,7 @@ from lessons.models import Level, Rubric
 
 from .grades import CriterionScore, Grade, GradeRecord
 from .models import Submission, SubmissionVersion
+from .selectors import QueuePlace, grading_rank_of, rubric_table_for
 from .services import plain_text, submission_request_revision
 
 
@@ -38,6 +40,63 @@ class GradeNotCurrent(Exception):
 
 def latest_version(submission: Submission) -> SubmissionVersion | None:
     return submission.versions.order_by("-number").first()
+
+
+def grading_order(*, assignment_id: int, module_id: int) -> list[tuple[int, str]]:
+    """(pk, status) of the module's handed-in work in the grading queue's order: ungraded
+    first, then graded not returned, returned, revisions; by hand-in time within each.
+
+    One row per version, the latest last, with its grade's rubric and how many criteria have
+    a level chosen: a grade is complete when every criterion of its rubric has one (a grade
+    holds one score per criterion, each of its rubric, as grade_save checks)."""
+    chosen = Q(versions__grade__scores__level__isnull=False)
+    latest: dict[int, tuple[str, int | None, int]] = {}
+    for pk, status, rubric_id, levels in (
+        Submission.objects.filter(assignment_id=assignment_id, module_id=module_id)
+        .exclude(status=Submission.Status.DRAFT)
+        .order_by("submitted_at", "pk", "versions__number")
+        .values_list("pk", "status", "versions__grade__rubric")
+        .annotate(levels=Count("versions__grade__scores", filter=chosen))
+    ):
+        latest[pk] = (status, rubric_id, levels)
+    criteria = {
+        rubric_id: len(rubric_table_for(rubric_id=rubric_id).criteria)
+        for rubric_id in {rubric_id for _, rubric_id, _ in latest.values() if rubric_id}
+    }
+    order = [
+        (pk, status, rubric_id is not None and levels >= criteria[rubric_id])
+        for pk, (status, rubric_id, levels) in latest.items()
+    ]
+    order.sort(key=lambda row: grading_rank_of(status=row[1], graded=row[2]))
+    return [(pk, status) for pk, status, _graded in order]
+
+
+def grading_place(*, submission: Submission) -> QueuePlace:
+    """The submission's neighbours and position in its grading queue."""
+    order = [
+        pk
+        for pk, _status in grading_order(
+            assignment_id=submission.assignment_id, module_id=submission.module_id
+        )
+    ]
+    index = order.index(submission.pk) if submission.pk in order else None
+    return QueuePlace(
+        previous_pk=order[index - 1] if index else None,
+        next_pk=order[index + 1] if index is not None and index + 1 < len(order) else None,
+        position=(index or 0) + 1,
+        length=len(order),
+    )
+
+
+def grade_open(*, version: SubmissionVersion, rubric_id: int) -> tuple[Grade, bool]:
+    """The version's grade, and whether it was made now: empty, with the rubric it will be
+    graded by, the first time a teacher opens the work. For a version that had no grade a
+    moment ago, so it does not look first."""
+    try:
+        with transaction.atomic():
+            return Grade.objects.create(version=version, rubric_id=rubric_id), True
+    except IntegrityError:  # another teacher opened it at the same moment
+        return Grade.objects.get(version=version), False
 
 
 def grade_for(*, submission: Submission) -> Grade | None:

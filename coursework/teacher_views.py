@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch, prefetch_related_objects
+from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,13 +20,8 @@ from .dashboard import FILTERS, STATE_LABELS, dashboard_build, gradebook_build, 
 from .forms import GradeForm
 from .freshness import conditional_page, dashboard_etag, gradebook_etag
 from .grades import CriterionScore, GradeRecord
-from .models import Assignment, Post, Submission
-from .selectors import (
-    grading_order_for,
-    grading_place_of,
-    grading_queue_for,
-    rubric_table_for,
-)
+from .models import Assignment, Post, Submission, SubmissionVersion
+from .selectors import grading_queue_for, rubric_table_for
 from .services import plain_text, post_create
 
 
@@ -121,33 +116,22 @@ _HISTORY = Prefetch(
 )
 
 
-# Looked up by criterion, so their order does not matter and needs no join.
-_SCORES = Prefetch("scores", queryset=CriterionScore.objects.order_by())
-
-
-def _shown(grade):
-    """The grade with what the grading screen shows of it: its scores and its history.
-    The rubric comes from rubric_table_for."""
-    prefetch_related_objects([grade], _SCORES, _HISTORY)
-    return grade
-
-
 def _total(request, grade, *, status: int = 200, **extra):
     """The total and revision part of the grading screen, after a choice saved by htmx."""
-    ctx = {"grade": _shown(grade), "rubric": rubric_table_for(rubric_id=grade.rubric_id)}
+    ctx = {
+        "grade": grade,
+        "points": grade.points,
+        "rubric": rubric_table_for(rubric_id=grade.rubric_id),
+    }
     return render(request, "coursework/grade_screen.html#total", ctx | extra, status=status)
 
 
 def _grading_context(assignment, submission, **extra):
-    place = grading_place_of(submission=submission)
-    versions = list(submission.versions.all())
-    grade = None
-    if versions:
-        grade = (
-            grading.Grade.objects.filter(version=versions[-1])
-            .prefetch_related(_SCORES, _HISTORY)
-            .first()
-        ) or _shown(grading.grade_for(submission=submission))
+    """What the grading screen shows of a submission: its versions, and the latest one's grade
+    (made, empty, the first time a teacher opens it) with its scores and the grades it
+    replaced, which are kept only when returned work is regraded."""
+    place = grading.grading_place(submission=submission)
+    versions = list(SubmissionVersion.objects.filter(submission=submission).select_related("grade"))
     ctx = {
         "assignment": assignment,
         "submission": submission,
@@ -158,15 +142,27 @@ def _grading_context(assignment, submission, **extra):
         "position": place.position,
         "queue_length": place.length,
     }
-    if grade is not None:
+    if versions:
+        grade, opened = getattr(versions[-1], "grade", None), False
+        if grade is None:
+            grade, opened = grading.grade_open(
+                version=versions[-1], rubric_id=submission.module.rubric_id
+            )
+        # Looked up by criterion, so their order does not matter and needs no join.
+        scores = [] if opened else list(grade.scores.order_by())
+        history = []
+        if grade.returned_at:
+            history = list(grade.history.select_related("graded_by", "replaced_by"))
         rubric = rubric_table_for(rubric_id=grade.rubric_id)
-        scores = {s.criterion_id: s for s in grade.scores.all()}
+        chosen = {score.criterion_id: score for score in scores}
         returned = bool(grade.returned_at)
         ctx |= {
             "grade": grade,
+            "points": grade.total_of(scores),
+            "history": history,
             "version": versions[-1],
             "rubric": rubric,
-            "criteria": [(c, scores.get(c.pk)) for c in rubric.criteria],
+            "criteria": [(c, chosen.get(c.pk)) for c in rubric.criteria],
             # What the form may do: grade handed-in work, or regrade returned work.
             "can_grade": submission.status == Submission.Status.SUBMITTED and not returned,
             "can_regrade": submission.status == Submission.Status.RETURNED and returned,
@@ -184,13 +180,10 @@ def _submission_for(
     found = Submission.objects.filter(pk=submission_pk, assignment=assignment)
     if not drafts:
         found = found.exclude(status=Submission.Status.DRAFT)
-    submission = (
-        found.select_related("student", "module__rubric", "assignment")
-        .prefetch_related("versions")
-        .first()
-    )
+    submission = found.select_related("student", "module__rubric").first()
     if submission is None:
         raise Http404("No such submission")
+    submission.assignment = assignment
     return assignment, submission
 
 
@@ -225,11 +218,8 @@ def _not_current(request, assignment, submission_pk: int, message: str, form=Non
     if request.htmx:
         ctx = {"problem": message, "not_current": True}
         return render(request, "coursework/grade_screen.html#total", ctx, status=409)
-    submission = (
-        Submission.objects.select_related("student", "module", "assignment")
-        .prefetch_related("versions")
-        .get(pk=submission_pk)
-    )
+    submission = Submission.objects.select_related("student", "module").get(pk=submission_pk)
+    submission.assignment = assignment
     ctx = {"not_current": message, "sent_comments": _sent_comments(form)}
     if submission.status == Submission.Status.DRAFT:
         ctx |= {"assignment": assignment, "submission": submission, "grade": None}
@@ -335,7 +325,7 @@ def _return(request, assignment, submission, version_id: int | None, *, saved: s
         )
     else:
         messages.success(request, f"Returned {submission.student.display_name}'s work.")
-    order = grading_order_for(assignment=assignment, module_id=submission.module_id)
+    order = grading.grading_order(assignment_id=assignment.pk, module_id=submission.module_id)
     waiting = [pk for pk, status in order if status == Submission.Status.SUBMITTED]
     if waiting:
         return redirect("coursework:grade", pk=assignment.pk, submission_pk=waiting[0])
