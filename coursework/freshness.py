@@ -25,7 +25,7 @@ from datetime import timedelta
 from functools import wraps
 
 from django.contrib import messages
-from django.db.models import BigIntegerField, Count, OuterRef, Q, Subquery, Sum
+from django.db.models import BigIntegerField, Count, OuterRef, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.middleware.csrf import get_token
 from django.utils import timezone
@@ -36,6 +36,7 @@ from accounts.access import classrooms_visible_to
 
 from .access import assignments_for_student, assignments_for_teacher
 from .models import Assignment, Post, Progress, WorkStamp
+from .selectors import student_home_rows
 from .services import ACTIVITY_RESOLUTION, POST_EDIT_WINDOW
 
 DASHBOARD_BUCKET = timedelta(minutes=5)
@@ -182,34 +183,23 @@ def module_page_tag(request, *, assignment, module, place, editable: int) -> str
 
 
 def student_home_etag(request) -> str | None:
-    """The ETag of a student's home; None for teachers and staff, whose home is rendered."""
+    """The ETag of a student's home; None for teachers and staff, whose home is rendered.
+    The rows it is made from are the page's own (selectors.student_home_rows), kept on the
+    request for the view, so the page shows exactly what its ETag was made from."""
     if not _may_tag(request) or request.user.is_teacher or request.user.is_staff:
         return None
-    student, now = request.user, timezone.now()
-    # The class's assignments by a join, counted and summed per class; the student's work
-    # stamps (which no join reaches) by one subquery.
-    active = Q(assignments__withdrawn_at__isnull=True)
-    opened = Q(assignments__opens_at__isnull=True) | Q(assignments__opens_at__lte=now)
-    work = WorkStamp.objects.filter(
-        student=student,
-        assignment__classroom=OuterRef("pk"),
-        assignment__withdrawn_at__isnull=True,
-    )
-    rows = (
-        classrooms_visible_to(student)
-        .annotate(
-            assigned=Count("assignments", filter=active),
-            assigned_stamps=Sum("assignments__stamp", filter=active),
-            opened=Count("assignments", filter=active & opened),
-            overdue=Count("assignments", filter=active & Q(assignments__due_at__lt=now)),
-            work=_stamp_sum(work, "assignment__classroom"),
+    rows = student_home_rows(request.user)
+    request.student_home_rows = rows
+    now = timezone.now()
+    shown = tuple(
+        (
+            row,
+            row.opens_at is None or row.opens_at <= now,
+            row.due_at is not None and row.due_at < now,
         )
-        .order_by("pk")
-        .values_list(
-            "pk", "stamp", "archived", "assigned", "assigned_stamps", "opened", "overdue", "work"
-        )
+        for row in rows
     )
-    return _etag(request, "home", tuple(rows))
+    return _etag(request, "home", shown)
 
 
 def dashboard_etag(request, pk: int) -> str | None:

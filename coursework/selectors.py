@@ -1,27 +1,90 @@
 """Reads that decide what a student or teacher sees of coursework."""
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.core.cache import cache
-from django.db.models import Count, Prefetch
+from django.db.models import Count, OuterRef, Prefetch, Subquery
 from django.http import Http404
 from django.utils import timezone
 
+from accounts.access import classrooms_visible_to
 from accounts.models import Enrollment, User
 from lessons.models import Lesson, Module, Question, Rubric, Skill
 
-from .access import assignments_for_student
 from .grades import CriterionScore, Grade
-from .models import Assignment, Post, Progress, Submission, SubmissionVersion
+from .models import Assignment, Post, Progress, Submission, SubmissionVersion, WorkStamp
 from .services import POST_EDIT_WINDOW, has_posted
+
+
+@dataclass(frozen=True)
+class HomeRow:
+    """One class the student is in, with one of its active assignments (all None for a
+    class without any) and the student's work stamp in it: what the student's home shows
+    and its ETag is made from (coursework.freshness)."""
+
+    classroom_pk: int
+    classroom_name: str
+    classroom_archived: bool
+    classroom_stamp: int
+    assignment_pk: int | None
+    assignment_stamp: int | None
+    opens_at: datetime | None
+    due_at: datetime | None
+    lesson_id: int | None
+    lesson_title: str | None
+    work_stamp: int | None
+
+
+def student_home_rows(student: User) -> list[HomeRow]:
+    """The rows of a student's home, in one query that starts from the classes the student
+    may see (accounts.access). Withdrawn assignments are left out here, as
+    Assignment.objects.active() does: a plain join costs less to build than a filtered one,
+    and a class whose assignments were all withdrawn still has its row."""
+    work = WorkStamp.objects.filter(
+        student_id=student.pk, assignment_id=OuterRef("assignments__pk")
+    )
+    found = (
+        classrooms_visible_to(student)
+        .annotate(work=Subquery(work.values_list("stamp")[:1]))
+        .order_by("pk", "assignments__pk")
+        .values_list(
+            "pk",
+            "name",
+            "archived",
+            "stamp",
+            "assignments__pk",
+            "assignments__stamp",
+            "assignments__opens_at",
+            "assignments__due_at",
+            "assignments__lesson_id",
+            "assignments__lesson__title",
+            "work",
+            "assignments__withdrawn_at",
+        )
+    )
+    rows, classes = [], {}
+    for *row, withdrawn_at in found:
+        if row[4] is not None and withdrawn_at is None:
+            rows.append(HomeRow(*row))
+        else:
+            classes.setdefault(row[0], HomeRow(*row[:4], *[None] * 7))
+    shown = {row.classroom_pk for row in rows}
+    rows.extend(row for pk, row in classes.items() if pk not in shown)
+    return rows
 
 
 @dataclass
 class LessonRow:
-    assignment: Assignment
+    assignment_pk: int
+    title: str
+    classroom_name: str
+    opens_at: datetime | None
+    due_at: datetime | None
     modules: int
     complete: int
     started: bool
+    now: datetime
 
     @property
     def percent(self) -> int:
@@ -29,7 +92,7 @@ class LessonRow:
 
     @property
     def is_open(self) -> bool:
-        return self.assignment.is_open
+        return self.opens_at is None or self.opens_at <= self.now
 
     @property
     def is_complete(self) -> bool:
@@ -37,7 +100,7 @@ class LessonRow:
 
     @property
     def is_late(self) -> bool:
-        return self.assignment.is_overdue and not self.is_complete
+        return self.due_at is not None and self.due_at < self.now and not self.is_complete
 
     @property
     def status(self) -> str:
@@ -48,39 +111,70 @@ class LessonRow:
         return "In progress" if self.started else "Not started"
 
 
-def student_lesson_rows(student: User) -> list[LessonRow]:
-    """The student's assigned lessons, overdue first, then by due date; not-yet-open last."""
-    assignments = list(assignments_for_student(student).select_related("lesson", "classroom"))
-    if not assignments:
-        return []
-    # Counted in plain grouped reads rather than correlated subqueries, which cost more to
-    # build than to run.
-    module_totals = dict(
-        Module.objects.filter(lesson_id__in={a.lesson_id for a in assignments})
-        .order_by()
-        .values_list("lesson_id")
-        .annotate(n=Count("pk"))
-    )
+@dataclass(frozen=True)
+class HomeClass:
+    pk: int
+    name: str
+    archived: bool
+    teachers: list[str]
+
+
+def student_home(student: User, rows: list[HomeRow] | None = None) -> dict:
+    """What a student's home shows: `lesson_rows`, their assigned lessons (overdue first, then
+    by due date; not-yet-open last), and `classrooms`, their classes with the teachers' names.
+    `rows` are student_home_rows' when the caller has read them already."""
+    if rows is None:
+        rows = student_home_rows(student)
+    assigned = [row for row in rows if row.assignment_pk is not None]
+    # Counted in plain reads rather than correlated subqueries, which cost more to build
+    # than to run.
+    module_totals: dict[int, int] = {}
     complete: dict[int, int] = {}
     started: set[int] = set()
-    for assignment_id, state, n in (
-        Progress.objects.filter(student=student, assignment_id__in=[a.pk for a in assignments])
-        .order_by()
-        .values_list("assignment_id", "state")
-        .annotate(n=Count("pk"))
-    ):
-        started.add(assignment_id)
-        if state == Progress.State.COMPLETE:
-            complete[assignment_id] = n
-    rows = [
-        LessonRow(a, module_totals.get(a.lesson_id, 0), complete.get(a.pk, 0), a.pk in started)
-        for a in assignments
+    if assigned:
+        module_totals = dict(
+            Module.objects.filter(lesson_id__in={row.lesson_id for row in assigned})
+            .order_by()
+            .values_list("lesson_id")
+            .annotate(n=Count("pk"))
+        )
+        for assignment_id, state in Progress.objects.filter(
+            student=student, assignment_id__in=[row.assignment_pk for row in assigned]
+        ).values_list("assignment_id", "state"):
+            started.add(assignment_id)
+            if state == Progress.State.COMPLETE:
+                complete[assignment_id] = complete.get(assignment_id, 0) + 1
+    now = timezone.now()
+    lesson_rows = [
+        LessonRow(
+            row.assignment_pk,
+            row.lesson_title,
+            row.classroom_name,
+            row.opens_at,
+            row.due_at,
+            module_totals.get(row.lesson_id, 0),
+            complete.get(row.assignment_pk, 0),
+            row.assignment_pk in started,
+            now,
+        )
+        for row in assigned
     ]
-    far = timezone.now().replace(year=9999)
-    rows.sort(
-        key=lambda r: (not r.is_open, not r.is_late, r.is_complete, r.assignment.due_at or far)
-    )
-    return rows
+    far = now.replace(year=9999)
+    lesson_rows.sort(key=lambda r: (not r.is_open, not r.is_late, r.is_complete, r.due_at or far))
+    classes: dict[int, HomeRow] = {row.classroom_pk: row for row in rows}
+    teachers: dict[int, list[str]] = {pk: [] for pk in classes}
+    if classes:
+        for classroom_id, first_name, last_name, username in User.objects.filter(
+            teaching__in=classes
+        ).values_list("teaching", "first_name", "last_name", "username"):
+            teacher = User(first_name=first_name, last_name=last_name, username=username)
+            teachers[classroom_id].append(teacher.display_name)
+    classrooms = [
+        HomeClass(row.classroom_pk, row.classroom_name, row.classroom_archived, teachers[pk])
+        for pk, row in classes.items()
+    ]
+    classrooms.sort(key=lambda c: (c.archived, c.name, c.pk))
+    return {"lesson_rows": lesson_rows, "classrooms": classrooms}
 
 
 @dataclass(frozen=True)

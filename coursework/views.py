@@ -35,7 +35,7 @@ from .selectors import (
     grade_returned_for,
     lesson_outline,
     module_states,
-    student_lesson_rows,
+    student_home,
 )
 
 
@@ -44,20 +44,17 @@ from .selectors import (
 @conditional_page(student_home_etag)
 def home(request):
     """What to do next: a teacher's classes, or a student's lessons and classes."""
-    classrooms = classrooms_visible_to(request.user)
     if request.user.is_teacher or request.user.is_staff:
-        classrooms = with_student_counts(classrooms)
+        classrooms = with_student_counts(classrooms_visible_to(request.user))
         ctx = {
             "classrooms": classrooms.filter(archived=False),
             "archived": classrooms.filter(archived=True),
         }
         return render(request, "coursework/home_teacher.html", ctx)
-    # A student's class cards name the teachers; they show no head count.
-    ctx = {
-        "classrooms": classrooms.prefetch_related("teachers"),
-        "join_form": JoinForm(),
-        "lesson_rows": student_lesson_rows(request.user),
-    }
+    # The rows its ETag was made from, when there is one. A student's class cards name the
+    # teachers; they show no head count.
+    ctx = student_home(request.user, getattr(request, "student_home_rows", None))
+    ctx["join_form"] = JoinForm()
     return render(request, "coursework/home_student.html", ctx)
 
 
