@@ -152,3 +152,19 @@ def test_two_authors_a_stale_save_keyboard_moves_and_a_rubric_cell(visit, school
     top.refresh_from_db()
     assert (top.points, top.description) == (6, "Makes a claim and defends it from two documents.")
     assert criterion.levels.count() == 4
+
+
+def test_a_published_lesson_opens_read_only_in_the_studio(visit, school, author):
+    published = school["lesson"]
+    writer = visit("author")
+    writer.log_in("author")
+    page = writer.go(f"/studio/lessons/{published.pk}/")
+    expect(page.get_by_text("so it is read-only here")).to_be_visible()
+    expect(page.get_by_role("button", name="Save lesson")).to_have_count(0)
+    for module in published.modules.all():
+        page = writer.go(f"/studio/lessons/{published.pk}/modules/{module.pk}/")
+        expect(page.get_by_role("button", name="Save module")).to_have_count(0)
+        if module.kind == "assignment":
+            page = writer.go(f"/studio/lessons/{published.pk}/modules/{module.pk}/rubric/")
+            expect(page.get_by_role("table")).to_be_visible()
+            expect(page.get_by_role("button", name="Copy to edit")).to_have_count(0)
