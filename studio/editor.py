@@ -188,8 +188,8 @@ def lesson_edit(request, pk: int):
         )
 
     revision = form.cleaned_data["revision"]
-    write = lambda: services.lesson_fields_save(  # noqa: E731
-        lesson=lesson, revision=revision, fields=form.fields_data()
+    write = partial(
+        services.lesson_fields_save, lesson=lesson, revision=revision, fields=form.fields_data()
     )
     return attempt(write, refused) or lesson_saved(request, lesson, "Lesson saved.")
 
@@ -220,11 +220,14 @@ def module_add(request, pk: int):
     created: list[Module] = []
     kind_label = Module.Kind(data["kind"]).label
     refused = _order_refused(request, lesson, f"add “{data['title']}” ({kind_label.lower()})")
-    write = lambda: created.append(  # noqa: E731
-        services.module_add(
-            lesson=lesson, revision=data["revision"], kind=data["kind"], title=data["title"]
+
+    def write():
+        created.append(
+            services.module_add(
+                lesson=lesson, revision=data["revision"], kind=data["kind"], title=data["title"]
+            )
         )
-    )
+
     return attempt(write, refused) or lesson_saved(
         request, lesson, f"Module “{data['title']}” added.", focus=f"edit-{created[0].pk}"
     )
@@ -242,8 +245,12 @@ def module_move(request, pk: int, module_pk: int):
         return lesson_page(request, lesson, status=400, problem=first_error(form))
     direction = form.cleaned_data["direction"]
     refused = _order_refused(request, lesson, f"move “{module.title}” {direction}")
-    write = lambda: services.module_move(  # noqa: E731
-        lesson=lesson, revision=form.cleaned_data["revision"], module=module, direction=direction
+    write = partial(
+        services.module_move,
+        lesson=lesson,
+        revision=form.cleaned_data["revision"],
+        module=module,
+        direction=direction,
     )
     return attempt(write, refused) or lesson_saved(
         request,
@@ -267,8 +274,8 @@ def module_reorder(request, pk: int):
     titles = dict(lesson.modules.values_list("pk", "title"))
     asked = ", ".join(titles.get(pk, "?") for pk in order)
     refused = _order_refused(request, lesson, asked)
-    write = lambda: services.modules_reorder(  # noqa: E731
-        lesson=lesson, revision=form.cleaned_data["revision"], order=order
+    write = partial(
+        services.modules_reorder, lesson=lesson, revision=form.cleaned_data["revision"], order=order
     )
     return attempt(write, refused) or lesson_saved(request, lesson, "Modules reordered.")
 
@@ -299,8 +306,8 @@ def module_remove(request, pk: int, module_pk: int):
             status=400,
         )
     refused = _order_refused(request, lesson, f"remove “{module.title}”")
-    write = lambda: services.module_remove(  # noqa: E731
-        lesson=lesson, revision=form.cleaned_data["revision"], module=module
+    write = partial(
+        services.module_remove, lesson=lesson, revision=form.cleaned_data["revision"], module=module
     )
     return attempt(write, refused) or lesson_saved(
         request, lesson, f"Module “{module.title}” removed.", focus="modules"

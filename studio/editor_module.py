@@ -153,8 +153,11 @@ def module_edit(request, pk: int, module_pk: int):
             request, lesson, stale, status=status, form=again, problem=STALE, conflict=conflict
         )
 
-    write = lambda: services.module_fields_save(  # noqa: E731
-        module=module, revision=form.cleaned_data["revision"], fields=typed
+    write = partial(
+        services.module_fields_save,
+        module=module,
+        revision=form.cleaned_data["revision"],
+        fields=typed,
     )
     return attempt(write, refused) or _saved(request, lesson, module, "Module saved.")
 
@@ -173,8 +176,8 @@ def excerpt_add(request, pk: int, module_pk: int):
         return module_page(request, lesson, module, status=400, problem=first_error(form))
     source = form.cleaned_data["excerpt"]
     asked = f"add the excerpt “{source.text[:80]}” ({source.speaker})"
-    write = lambda: services.excerpt_add(  # noqa: E731
-        module=module, revision=form.cleaned_data["revision"], source=source
+    write = partial(
+        services.excerpt_add, module=module, revision=form.cleaned_data["revision"], source=source
     )
     return attempt(write, _refused(request, lesson, module, asked=asked)) or _saved(
         request, lesson, module, "Excerpt added.", focus="excerpts"
@@ -199,8 +202,11 @@ def excerpt_remove(request, pk: int, module_pk: int, excerpt_pk: int):
     if not form.is_valid():
         return module_page(request, lesson, module, status=400, problem=first_error(form))
     asked = f"remove the excerpt “{excerpt.text[:80]}”"
-    write = lambda: services.excerpt_remove(  # noqa: E731
-        module=module, revision=form.cleaned_data["revision"], excerpt=excerpt
+    write = partial(
+        services.excerpt_remove,
+        module=module,
+        revision=form.cleaned_data["revision"],
+        excerpt=excerpt,
     )
     return attempt(write, _refused(request, lesson, module, asked=asked)) or _saved(
         request, lesson, module, "Excerpt removed from the module.", focus="excerpts"
@@ -219,8 +225,12 @@ def excerpt_move(request, pk: int, module_pk: int, excerpt_pk: int):
         return module_page(request, lesson, module, status=400, problem=first_error(form))
     direction = form.cleaned_data["direction"]
     asked = f"move the excerpt “{excerpt.text[:80]}” {direction}"
-    write = lambda: services.excerpt_move(  # noqa: E731
-        module=module, revision=form.cleaned_data["revision"], excerpt=excerpt, direction=direction
+    write = partial(
+        services.excerpt_move,
+        module=module,
+        revision=form.cleaned_data["revision"],
+        excerpt=excerpt,
+        direction=direction,
     )
     return attempt(write, _refused(request, lesson, module, asked=asked)) or _saved(
         request,
@@ -254,7 +264,8 @@ def question_add(request, pk: int, module_pk: int):
             request, lesson, module, status=400, new_question=form, problem=first_error(form)
         )
     data = form.cleaned_data
-    write = lambda: services.question_add(  # noqa: E731
+    write = partial(
+        services.question_add,
         module=module,
         revision=data["revision"],
         text=data["text"],
@@ -319,7 +330,8 @@ def question_edit(request, pk: int, module_pk: int, question_pk: int):
             conflict=conflict,
         )
 
-    write = lambda: services.question_save(  # noqa: E731
+    write = partial(
+        services.question_save,
         module=module,
         revision=data["revision"],
         question=question,
@@ -343,8 +355,11 @@ def question_remove(request, pk: int, module_pk: int, question_pk: int):
     if not form.is_valid():
         return module_page(request, lesson, module, status=400, problem=first_error(form))
     asked = f"delete the question “{question.text[:80]}”"
-    write = lambda: services.question_remove(  # noqa: E731
-        module=module, revision=form.cleaned_data["revision"], question=question
+    write = partial(
+        services.question_remove,
+        module=module,
+        revision=form.cleaned_data["revision"],
+        question=question,
     )
     return attempt(write, _refused(request, lesson, module, asked=asked)) or _saved(
         request, lesson, module, "Question deleted.", focus="questions"
@@ -363,7 +378,8 @@ def question_move(request, pk: int, module_pk: int, question_pk: int):
         return module_page(request, lesson, module, status=400, problem=first_error(form))
     direction = form.cleaned_data["direction"]
     asked = f"move the question “{question.text[:80]}” {direction}"
-    write = lambda: services.question_move(  # noqa: E731
+    write = partial(
+        services.question_move,
         module=module,
         revision=form.cleaned_data["revision"],
         question=question,

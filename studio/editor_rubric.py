@@ -126,7 +126,8 @@ def rubric_edit(request, pk: int, module_pk: int):
             request, stale, module, status=status, grid=again, problem=STALE, stored=stored
         )
 
-    write = lambda: services.rubric_grid_save(  # noqa: E731
+    write = partial(
+        services.rubric_grid_save,
         lesson=lesson,
         revision=grid.revision,
         module=module,
@@ -151,8 +152,8 @@ def _rubric_write(request, pk: int, module_pk: int, write_with, message: str):
             request, stale or lesson, module, status=status, problem=STALE if stale else problem
         )
 
-    write = lambda: write_with(  # noqa: E731
-        lesson=lesson, revision=form.cleaned_data["revision"], module=module
+    write = partial(
+        write_with, lesson=lesson, revision=form.cleaned_data["revision"], module=module
     )
     return attempt(write, refused) or _saved(request, lesson, module, message, focus="grid")
 
