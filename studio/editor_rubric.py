@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from lessons.models import RUBRIC_FROZEN, Lesson, Module, Rubric
 
-from . import services
+from . import rubrics
 from .access import lesson_for_author, module_of
 from .editor import attempt, editor_template, first_error, read_only_refusal
 from .forms import RevisionForm, RubricGrid
@@ -127,7 +127,7 @@ def rubric_edit(request, pk: int, module_pk: int):
         )
 
     write = partial(
-        services.rubric_grid_save,
+        rubrics.rubric_grid_save,
         lesson=lesson,
         revision=grid.revision,
         module=module,
@@ -166,7 +166,7 @@ def rubric_copy(request, pk: int, module_pk: int):
         request,
         pk,
         module_pk,
-        services.rubric_copy_to_edit,
+        rubrics.rubric_copy_to_edit,
         "This assignment now has its own copy of the rubric, free to edit.",
     )
 
@@ -175,5 +175,5 @@ def rubric_copy(request, pk: int, module_pk: int):
 @login_required
 def rubric_start(request, pk: int, module_pk: int):
     return _rubric_write(
-        request, pk, module_pk, services.rubric_start, "Rubric started: describe each level."
+        request, pk, module_pk, rubrics.rubric_start, "Rubric started: describe each level."
     )

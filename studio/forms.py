@@ -7,7 +7,8 @@ from django.forms import BaseModelFormSet, modelformset_factory
 from coursework.services import plain_text
 from lessons.models import Criterion, Excerpt, Lesson, Level, Module, Question, Skill
 
-from .services import CriterionRow, LessonFields, LevelCell, ModuleFields
+from .rubrics import CriterionRow, LevelCell
+from .services import LessonFields, ModuleFields
 
 
 def speaker_of(excerpt: Excerpt) -> str:
