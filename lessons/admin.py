@@ -5,14 +5,13 @@ from django.db.models import Count, Exists, OuterRef
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
-from studio.publishing import lesson_edit_url, module_edit_url
+from studio.publishing import lesson_edit_url, module_edit_url, studio_url
 
 from .models import (
     RUBRIC_FROZEN,
     Criterion,
     Excerpt,
     Lesson,
-    Level,
     Module,
     Question,
     Rubric,
@@ -356,32 +355,62 @@ class FrozenRubricMixin:
         return super().has_delete_permission(request, obj)
 
 
-class FrozenRubricInlineMixin(FrozenRubricMixin):
-    def has_add_permission(self, request, obj=None):
-        if self._frozen(obj):
-            return False
-        return super().has_add_permission(request, obj)
+def _rubric_grid(rubric: Rubric) -> str:
+    """The rubric's criteria by levels, read-only, as the grading screen shows them."""
+    criteria = list(rubric.criteria.prefetch_related("levels"))
+    if not criteria:
+        return "No criteria yet."
+    rows = format_html_join(
+        "",
+        '<tr><th scope="row">{}</th>{}</tr>',
+        (
+            (
+                c.title,
+                format_html_join(
+                    "",
+                    "<td><strong>{} pts</strong> {}: {}</td>",
+                    ((lv.points, lv.title, lv.description) for lv in c.levels.all()),
+                ),
+            )
+            for c in criteria
+        ),
+    )
+    return format_html('<table class="rubric-grid"><tbody>{}</tbody></table>', rows)
 
 
-class LevelInline(FrozenRubricInlineMixin, admin.StackedInline):
-    model = Level
-    extra = 0
-    fields = ["position", "title", "points", "description"]
-
-
-class CriterionInline(FrozenRubricInlineMixin, admin.StackedInline):
-    model = Criterion
-    extra = 0
-    fields = ["position", "title", "skill", "description"]
-    show_change_link = True
+def _rubric_studio_links(rubric: Rubric) -> str:
+    modules = rubric.modules.select_related("lesson").order_by("lesson__title", "position")
+    links = [
+        (
+            studio_url("rubric-edit", m.lesson_id, m.pk, fallback=module_edit_url(m.lesson, m.pk)),
+            f"{m.lesson} · module {m.position}, {m.title}",
+        )
+        for m in modules
+    ]
+    if not links:
+        return "No module uses this rubric."
+    return format_html_join("", '<p><a href="{}">{}</a></p>', links)
 
 
 @admin.register(Rubric)
 class RubricAdmin(FrozenRubricMixin, admin.ModelAdmin):
     list_display = ["title", "in_use", "created_at"]
     search_fields = ["title", "criteria__title"]
-    inlines = [CriterionInline]
+    # Criteria and levels are edited as a grid in the studio, from the module using the rubric.
+    fields = ["title", "grid", "in_the_studio"]
+    readonly_fields = ["grid", "in_the_studio"]
     actions = ["copy_to_edit"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.display(description="Criteria and levels")
+    def grid(self, obj):
+        return _rubric_grid(obj) if obj.pk else ""
+
+    @admin.display(description="Edit in the studio")
+    def in_the_studio(self, obj):
+        return _rubric_studio_links(obj) if obj.pk else ""
 
     def get_queryset(self, request):
         frozen = Rubric.objects.frozen().filter(pk=OuterRef("pk"))
@@ -420,7 +449,21 @@ class CriterionAdmin(FrozenRubricMixin, admin.ModelAdmin):
     list_filter = ["skill"]
     search_fields = ["title", "rubric__title"]
     list_select_related = ["rubric"]
-    inlines = [LevelInline]
+    fields = ["rubric", "position", "title", "skill", "description", "levels_shown"]
+    readonly_fields = ["rubric", "position", "levels_shown"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.display(description="Levels (edited in the studio's rubric grid)")
+    def levels_shown(self, obj):
+        if not obj.pk:
+            return ""
+        return format_html_join(
+            "",
+            "<p><strong>{} pts</strong> {}: {}</p>",
+            ((lv.points, lv.title, lv.description) for lv in obj.levels.all()),
+        )
 
     def delete_queryset(self, request, queryset):
         frozen = queryset.filter(rubric__in=Rubric.objects.frozen())

@@ -206,10 +206,13 @@ EXPECTED: dict[str, dict[str, dict]] = {
         for model in ["lesson", "module", "excerpt", "question", "rubric", "criterion"]
         for view in ["change", "delete"]
     },
-    # Modules are added in the studio, not the admin.
-    "admin:lessons_module_add": {
-        GET: row(403, *[ADMIN_LOGIN] * 5),
-        POST: row(403, *[ADMIN_LOGIN] * 5),
+    # Modules and rubrics are added in the studio, not the admin.
+    **{
+        f"admin:lessons_{model}_add": {
+            GET: row(403, *[ADMIN_LOGIN] * 5),
+            POST: row(403, *[ADMIN_LOGIN] * 5),
+        }
+        for model in ["module", "rubric", "criterion"]
     },
     # Background job results are read-only: staff may list and view them, nothing more.
     "admin:django_tasks_database_dbtaskresult_add": {
