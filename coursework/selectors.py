@@ -205,6 +205,9 @@ class LessonOutline:
     modules: list[Module]
     questions: dict[int, tuple[tuple[int, str, str, str | None], ...]]
 
+    def module_at(self, position: int) -> Module | None:
+        return next((m for m in self.modules if m.position == position), None)
+
     def questions_of(self, module: Module) -> list[QuestionShown]:
         return [
             QuestionShown(pk, text, skill, None if speaker is None else Speaker(speaker))

@@ -117,7 +117,8 @@ def assignment_withdraw(request, pk: int):
 
 
 def _module_at(assignment, position: int) -> Module:
-    module = assignment.lesson.modules.filter(position=position).first()
+    """The module at `position` of the assignment's lesson, from the lesson's outline."""
+    module = lesson_outline(assignment.lesson).module_at(position)
     if module is None:
         raise Http404("No such module")
     return module
@@ -258,7 +259,7 @@ def player_module(request, pk: int, position: int):
     student = request.user
     assignment = assignment_for_student(student, pk)
     outline = lesson_outline(assignment.lesson)
-    module = next((m for m in outline.modules if m.position == position), None)
+    module = outline.module_at(position)
     if module is None:
         raise Http404("No such module")
     # A writing module gets its draft's row on opening; making it changes the work stamp.

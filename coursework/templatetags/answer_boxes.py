@@ -27,7 +27,7 @@ _FIELD = """<input type="hidden" id="revision-{id}" name="revision-{id}" value="
 data-hx-sync="this:queue last" data-hx-target="#status-{id}" data-hx-swap="innerHTML" \
 data-hx-params="answer-{id},revision-{id}">{text}</textarea>
           <div class="save-status" id="status-{id}" role="status" aria-live="polite"></div>"""
-_READONLY = SafeString(" readonly")
+_READONLY = format_html("{}", " readonly")
 
 
 def _about(question) -> SafeString | str:
