@@ -98,7 +98,8 @@ def _module_problems(module: Module, lesson_documents: set[int]) -> list[Problem
         if not question.text.strip():
             add(f"question {question.position} has no text.", "questions")
     for excerpt in excerpts:
-        label = f"the excerpt “{excerpt.text[:50]}…” ({excerpt.speaker})"
+        words = excerpt.text if len(excerpt.text) <= 50 else f"{excerpt.text[:50]}…"
+        label = f"the excerpt “{words}” ({excerpt.speaker})"
         if not excerpt.has_source_span:
             add(
                 f"{label} has no source span in {excerpt.document.title}: its words no longer "

@@ -17,7 +17,7 @@ from lessons.access import lesson_for_reader, require_teacher
 from lessons.selectors import module_content
 from lessons.services import PublishRefused, lesson_draft_version_of
 
-from .access import lesson_for_author, require_author
+from .access import lesson_for_author, lessons_authorable_by, require_author
 from .publishing import RULES, checklist_items_for, lesson_checklist, lesson_edit_url
 from .versions import lesson_changes, lesson_compared_with
 
@@ -54,7 +54,10 @@ def lesson_preview(request, pk: int, position: int):
         "accepts_work": False,
         "posted": False,
         "submission": Submission(status=Submission.Status.DRAFT),
-        "editor_url": lesson_edit_url(lesson),
+        # Only those who may author the lesson are offered the way back to its editor.
+        "editor_url": lesson_edit_url(lesson)
+        if lessons_authorable_by(request.user).filter(pk=lesson.pk).exists()
+        else None,
     }
     return render(request, "studio/publish/preview.html", ctx)
 

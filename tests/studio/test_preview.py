@@ -149,3 +149,17 @@ def test_the_preview_keeps_its_queries_however_many_modules(
         html(client.get(url(small)))
     with django_assert_max_num_queries(len(first.captured_queries)):
         html(client.get(url(big)))
+
+
+def test_only_those_who_may_author_are_offered_the_editor(
+    client, teacher, admin_user, every_kind, teachers_copy
+):
+    editor = reverse("studio:lesson-edit", args=[every_kind.pk])
+    client.force_login(teacher)
+    page = html(client.get(preview_url(every_kind, 1)))
+    assert f'href="{editor}"' not in page and "Open in the studio" not in page
+    own = html(client.get(preview_url(teachers_copy, 1)))
+    assert reverse("studio:lesson-edit", args=[teachers_copy.pk]) in own
+    assert "Back to the editor" in own
+    client.force_login(admin_user)
+    assert "Open in the studio" in html(client.get(preview_url(every_kind, 1)))
