@@ -158,11 +158,11 @@ def _students(classroom_id: int) -> list[Student]:
 def _skill_levels(assignment: Assignment) -> dict[int, dict[str, list[float]]]:
     """Each student's chosen levels on their latest graded version, as 0–4, by skill.
 
-    One row per score (or per grade without scores), latest version last; a level's share
-    of its criterion's top points comes from the rubric table, which a grade's rubric keeps."""
+    One row per score (or per grade without scores), latest version last. Each criterion's
+    skill and top points come from the rubric table, which the grade's rubric keeps."""
     latest: dict[int, tuple[int, int]] = {}
-    scores: dict[int, list[tuple[int, str, int]]] = {}
-    for grade_id, student_id, rubric_id, criterion_id, skill, points, level_id in (
+    scores: dict[int, list[tuple[int, int]]] = {}
+    for grade_id, student_id, rubric_id, criterion_id, points, level_id in (
         Grade.objects.filter(version__submission__assignment=assignment)
         .order_by("version__number")
         .values_list(
@@ -170,24 +170,25 @@ def _skill_levels(assignment: Assignment) -> dict[int, dict[str, list[float]]]:
             "version__submission__student_id",
             "rubric_id",
             "scores__criterion_id",
-            "scores__criterion__skill",
             "scores__points",
             "scores__level_id",
         )
     ):
         latest[student_id] = (grade_id, rubric_id)
-        if level_id is not None and skill:
-            scores.setdefault(grade_id, []).append((criterion_id, skill, points or 0))
-    top: dict[int, int] = {}
+        if level_id is not None:
+            scores.setdefault(grade_id, []).append((criterion_id, points or 0))
+    tagged: dict[int, tuple[str, int]] = {}  # criterion: its skill and its top level's points
     for rubric_id in {rubric_id for _, rubric_id in latest.values()}:
         for criterion in rubric_table_for(rubric_id=rubric_id).criteria:
-            top[criterion.pk] = max((level.points for level in criterion.levels), default=0)
+            top = max((level.points for level in criterion.levels), default=0)
+            if criterion.skill and top:
+                tagged[criterion.pk] = (criterion.skill, top)
     levels: dict[int, dict[str, list[float]]] = {}
     for student_id, (grade_id, _rubric_id) in latest.items():
-        for criterion_id, skill, points in scores.get(grade_id, ()):
-            if top.get(criterion_id):
-                by_skill = levels.setdefault(student_id, {})
-                by_skill.setdefault(skill, []).append(4 * points / top[criterion_id])
+        for criterion_id, points in scores.get(grade_id, ()):
+            if criterion_id in tagged:
+                skill, top = tagged[criterion_id]
+                levels.setdefault(student_id, {}).setdefault(skill, []).append(4 * points / top)
     return levels
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.utils import timezone
 
 from accounts.models import User
@@ -49,26 +49,30 @@ def grading_order(*, assignment_id: int, module_id: int) -> list[tuple[int, str]
     One row per version, the latest last, with its grade's rubric and how many criteria have
     a level chosen: a grade is complete when every criterion of its rubric has one (a grade
     holds one score per criterion, each of its rubric, as grade_save checks)."""
-    chosen = Q(versions__grade__scores__level__isnull=False)
-    latest: dict[int, tuple[str, int | None, int]] = {}
-    for pk, status, rubric_id, levels in (
-        Submission.objects.filter(assignment_id=assignment_id, module_id=module_id)
+    # The latest version's row is the last of its submission's, and stays.
+    latest = {
+        row[0]: row
+        for row in Submission.objects.filter(assignment_id=assignment_id, module_id=module_id)
         .exclude(status=Submission.Status.DRAFT)
         .order_by("submitted_at", "pk", "versions__number")
         .values_list("pk", "status", "versions__grade__rubric")
-        .annotate(levels=Count("versions__grade__scores", filter=chosen))
-    ):
-        latest[pk] = (status, rubric_id, levels)
+        # Counting the level column counts the scores that have a level chosen.
+        .annotate(levels=Count("versions__grade__scores__level"))
+    }.values()
     criteria = {
         rubric_id: len(rubric_table_for(rubric_id=rubric_id).criteria)
-        for rubric_id in {rubric_id for _, rubric_id, _ in latest.values() if rubric_id}
+        for rubric_id in {row[2] for row in latest if row[2] is not None}
     }
-    order = [
-        (pk, status, rubric_id is not None and levels >= criteria[rubric_id])
-        for pk, (status, rubric_id, levels) in latest.items()
-    ]
-    order.sort(key=lambda row: grading_rank_of(status=row[1], graded=row[2]))
-    return [(pk, status) for pk, status, _graded in order]
+    ranks = {
+        (status, graded): grading_rank_of(status=status, graded=graded)
+        for status in Submission.Status.values
+        for graded in (False, True)
+    }
+    order = sorted(
+        latest,
+        key=lambda row: ranks[row[1], row[2] is not None and row[3] >= criteria[row[2]]],
+    )
+    return [(pk, status) for pk, status, _rubric_id, _levels in order]
 
 
 def grading_place(*, submission: Submission) -> QueuePlace:

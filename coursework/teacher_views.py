@@ -172,17 +172,19 @@ def _grading_context(assignment, submission, **extra):
 
 
 def _submission_for(
-    request, pk: int, submission_pk: int, *, drafts: bool = False
+    request, pk: int, submission_pk: int, *, drafts: bool = False, rubric: bool = True
 ) -> tuple[Assignment, Submission]:
-    """The teacher's assignment and its class's submission; a draft only when asked, for a
-    save whose work went back. 404 for an outsider or another class's work."""
+    """The teacher's assignment and its class's submission, with its module's rubric unless
+    the caller needs none; a draft only when asked, for a save whose work went back. 404 for
+    an outsider or another class's work."""
     assignment = assignment_for_teacher(request.user, pk)
-    found = Submission.objects.filter(pk=submission_pk, assignment=assignment)
+    found = Submission.objects.select_related("student", "module__rubric" if rubric else "module")
     if not drafts:
         found = found.exclude(status=Submission.Status.DRAFT)
-    submission = found.select_related("student", "module__rubric").first()
-    if submission is None:
-        raise Http404("No such submission")
+    try:
+        submission = found.get(pk=submission_pk, assignment=assignment)
+    except Submission.DoesNotExist:
+        raise Http404("No such submission") from None
     submission.assignment = assignment
     return assignment, submission
 
@@ -190,7 +192,7 @@ def _submission_for(
 @require_GET
 @login_required
 def grade_screen(request, pk: int, submission_pk: int):
-    assignment, submission = _submission_for(request, pk, submission_pk)
+    assignment, submission = _submission_for(request, pk, submission_pk, rubric=False)
     return render(request, "coursework/grade_screen.html", _grading_context(assignment, submission))
 
 

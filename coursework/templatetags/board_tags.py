@@ -115,25 +115,30 @@ def progress_rows(board: Dashboard) -> SafeString:
 
 @register.simple_tag
 def skill_rows(board: Dashboard) -> SafeString:
-    """One <tr> per student: average rubric level and questions answered, by skill."""
-    made: dict[SkillResult, SafeString] = {}
+    """One <tr> per student: average rubric level and questions answered, by skill.
 
-    def skill_cell(result: SkillResult) -> SafeString:
-        if result not in made:
-            level, answered, asked = result
-            made[result] = format_html(
-                '<td>{}<br><span class="muted">{}/{} answered</span></td>',
-                "not graded" if level is None else f"level {floatformat(level, 1)}",
-                answered,
-                asked,
-            )
-        return made[result]
-
+    Many students share all their results (nothing graded yet, every question answered), so
+    each distinct set of cells is made once."""
+    cell_of: dict[SkillResult, SafeString] = {}
+    cells_of: dict[tuple[SkillResult, ...], SafeString] = {}
+    cells_format = "{}" * len(SKILLS)
     values = []
     for row in board.all_rows:
-        values.append(row.student.display_name)
-        values += [skill_cell(row.skills[skill]) for skill, _label in SKILLS]
-    row_format = '<tr><th scope="row">{}</th>' + "{}" * len(SKILLS) + "</tr>"
+        results = tuple([row.skills[skill] for skill, _label in SKILLS])
+        cells = cells_of.get(results)
+        if cells is None:
+            for result in results:
+                if result not in cell_of:
+                    level, answered, asked = result
+                    cell_of[result] = format_html(
+                        '<td>{}<br><span class="muted">{}/{} answered</span></td>',
+                        "not graded" if level is None else f"level {floatformat(level, 1)}",
+                        answered,
+                        asked,
+                    )
+            cells = cells_of[results] = format_html(cells_format, *map(cell_of.get, results))
+        values += (row.student.display_name, cells)
+    row_format = '<tr><th scope="row">{}</th>{}</tr>'
     return _rows(row_format, len(board.all_rows), values)
 
 
