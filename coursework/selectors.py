@@ -208,6 +208,18 @@ class LessonOutline:
     def module_at(self, position: int) -> Module | None:
         return next((m for m in self.modules if m.position == position), None)
 
+    def question_rows_of(self, module: Module) -> list[Question]:
+        """The module's questions as Question instances of the stored rows (text and skill
+        loaded, `module` set), for the forms and services that take Questions."""
+        questions = []
+        for pk, text, skill, _ in self.questions.get(module.pk, ()):
+            question = Question.from_db(
+                None, ["id", "module_id", "text", "skill"], [pk, module.pk, text, skill]
+            )
+            question.module = module
+            questions.append(question)
+        return questions
+
     def questions_of(self, module: Module) -> list[QuestionShown]:
         return [
             QuestionShown(pk, text, skill, None if speaker is None else Speaker(speaker))

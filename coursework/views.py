@@ -310,7 +310,8 @@ def answers_save(request, pk: int, position: int):
     assignment, module = _work_in(request, pk, position)
     if module.kind not in services.ANSWERED_KINDS:
         raise Http404("This module takes no written answers")
-    form = AnswersForm(request.POST, questions=module.questions.select_related("module"))
+    questions = lesson_outline(assignment.lesson).question_rows_of(module)
+    form = AnswersForm(request.POST, questions=questions)
     # Never invalid as a whole: a refused box is one of its problems, the others still save.
     form.is_valid()
     problems = list(form.cleaned_data["problems"])
@@ -323,6 +324,7 @@ def answers_save(request, pk: int, position: int):
                 question=sent.question,
                 text=sent.text,
                 revision=sent.revision,
+                module_question_ids=[q.pk for q in questions],
             )
         except services.StaleAnswer as stale:
             conflicts.append(stale)
