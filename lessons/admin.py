@@ -114,6 +114,14 @@ def _studio_links(*links) -> str:
     return format_html_join(" · ", '<a href="{}">{}</a>', ((url, text) for url, text in links))
 
 
+def _module_part_link(obj, part: str) -> str:
+    """A link to an excerpt's or question's place on its module's studio page."""
+    if not obj.pk:
+        return "Excerpts and questions are added on their module's page in the studio."
+    url = module_edit_url(obj.module.lesson, obj.module_id, f"{part}-{obj.pk}")
+    return format_html('<a href="{}">Edit it on its module\'s studio page</a>', url)
+
+
 @admin.register(Lesson)
 class LessonAdmin(DraftOnlyMixin, admin.ModelAdmin):
     """The lesson's own fields, for rescue work; its modules, excerpts, questions and rubric
@@ -295,8 +303,9 @@ class ExcerptAdmin(DraftOnlyMixin, admin.ModelAdmin):
     list_filter = ["speaker_role", "document", "module__lesson"]
     search_fields = ["text", "speaker", "source_kind"]
     list_select_related = ["module__lesson", "document"]
-    readonly_fields = ["start", "end", "source_in_context"]
+    readonly_fields = ["in_the_studio", "start", "end", "source_in_context"]
     fields = [
+        "in_the_studio",
         "module",
         "position",
         "document",
@@ -319,6 +328,10 @@ class ExcerptAdmin(DraftOnlyMixin, admin.ModelAdmin):
     def source_in_context(self, obj):
         return in_context(obj)
 
+    @admin.display(description="In the studio")
+    def in_the_studio(self, obj):
+        return _module_part_link(obj, "excerpt")
+
 
 @admin.register(Question)
 class QuestionAdmin(DraftOnlyMixin, admin.ModelAdmin):
@@ -326,6 +339,12 @@ class QuestionAdmin(DraftOnlyMixin, admin.ModelAdmin):
     list_filter = ["skill", "module__kind", "module__lesson"]
     search_fields = ["text"]
     list_select_related = ["module__lesson"]
+    fields = ["in_the_studio", "module", "position", "text", "skill", "excerpt"]
+    readonly_fields = ["in_the_studio"]
+
+    @admin.display(description="In the studio")
+    def in_the_studio(self, obj):
+        return _module_part_link(obj, "question")
 
 
 def _rubric_of(obj) -> Rubric | None:

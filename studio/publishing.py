@@ -48,9 +48,13 @@ def module_edit_url(lesson: Lesson, module_id: int, anchor: str | None = None) -
 
 def _item(lesson: Lesson, problem: Problem) -> ChecklistItem:
     if problem.module_id is not None:
-        return ChecklistItem(
-            problem, module_edit_url(lesson, problem.module_id, problem.anchor), "Fix the module"
-        )
+        module_url = module_edit_url(lesson, problem.module_id, problem.anchor)
+        if problem.anchor == "rubric":
+            rubric_url = studio_url(
+                "rubric-edit", lesson.pk, problem.module_id, fallback=module_url
+            )
+            return ChecklistItem(problem, rubric_url, "Give it a rubric")
+        return ChecklistItem(problem, module_url, "Fix the module")
     if problem.field:
         return ChecklistItem(
             problem, f"{lesson_edit_url(lesson)}#id_{problem.field}", "Fix the lesson's details"

@@ -46,14 +46,16 @@ class TestChecklist:
         page = html(client.get(checklist(draft_lesson)))
         editor = reverse("studio:lesson-edit", args=[draft_lesson.pk])
         study_page = reverse("studio:module-edit", args=[draft_lesson.pk, study.pk])
-        writing_page = reverse("studio:module-edit", args=[draft_lesson.pk, writing.pk])
         for text, link in [
             ("The lesson has no title.", f"{editor}#id_title"),
             ("The lesson has no slug", f"{editor}#id_slug"),
             ("The lesson has no grade band.", f"{editor}#id_grade_band"),
             ("its words no longer match the document", f"{study_page}#excerpt-"),
             ("it has no guiding question.", f"{study_page}#questions"),
-            ("is a written assignment without a rubric.", f"{writing_page}#rubric"),
+            (
+                "is a written assignment without a rubric.",
+                reverse("studio:rubric-edit", args=[draft_lesson.pk, writing.pk]),
+            ),
         ]:
             assert text in page, text
             assert f'href="{link}' in page, link
