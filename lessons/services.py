@@ -166,8 +166,11 @@ def lesson_publish(*, lesson: Lesson) -> Lesson:
         locked.published_at = timezone.now()
         locked.save(update_fields=["status", "published_at"])
         if locked.previous_version_id:
+            # Only a version of the same owner's lesson is replaced.
             Lesson.objects.filter(
-                pk=locked.previous_version_id, status=Lesson.Status.PUBLISHED
+                pk=locked.previous_version_id,
+                status=Lesson.Status.PUBLISHED,
+                owner=locked.owner_id,
             ).update(status=Lesson.Status.ARCHIVED)
     lesson.status, lesson.published_at = locked.status, locked.published_at
     return locked

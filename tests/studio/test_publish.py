@@ -370,3 +370,50 @@ def test_the_rules_run_again_when_publishing(draft_lesson):
         lesson_publish(lesson=draft_lesson)
     draft_lesson.refresh_from_db()
     assert draft_lesson.status == "draft"
+
+
+def test_archiving_and_versioning_are_refused_to_others_with_nothing_changed(
+    client, teacher, other_teacher, published_lesson, teachers_copy
+):
+    lesson_publish(lesson=teachers_copy)
+    client.force_login(teacher)
+    archive = reverse("studio:lesson-archive", args=[published_lesson.pk])
+    assert client.get(archive).status_code == 403
+    assert client.post(archive).status_code == 403
+    client.force_login(other_teacher)
+    for name in ("studio:lesson-archive", "studio:lesson-new-version"):
+        assert client.post(reverse(name, args=[teachers_copy.pk])).status_code == 404
+    published_lesson.refresh_from_db()
+    teachers_copy.refresh_from_db()
+    assert (published_lesson.status, teachers_copy.status) == ("published", "published")
+    assert Lesson.objects.count() == 2
+    # The owner archives and versions their own copy; the new version stays theirs.
+    client.force_login(teacher)
+    client.post(reverse("studio:lesson-new-version", args=[teachers_copy.pk]))
+    version = Lesson.objects.get(previous_version=teachers_copy)
+    assert (version.owner, version.version) == (teacher, teachers_copy.version + 1)
+    client.post(reverse("studio:lesson-archive", args=[teachers_copy.pk]))
+    teachers_copy.refresh_from_db()
+    assert teachers_copy.status == "archived"
+
+
+def test_the_changes_page_keeps_its_queries_however_many_modules(
+    client, admin_user, published_lesson, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    copy = lesson_new_version(lesson=published_lesson)
+    url = reverse("studio:lesson-changes", args=[copy.pk])
+    client.force_login(admin_user)
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    for position in range(10, 20):
+        module = Module.objects.create(
+            lesson=copy, position=position, kind="document_study", title=f"M{position}"
+        )
+        Question.objects.create(module=module, text="Why?", skill="sourcing")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        page = html(client.get(url))
+    assert "<strong>Added:</strong> module 19, “M19” (Document study)" in page
