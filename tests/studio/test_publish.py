@@ -320,6 +320,7 @@ class TestArchiving:
         assert published_lesson.status == "archived"
         document = published_lesson.documents.get()
         client.force_login(student)
+        assert "The Bridge" in html(client.get(reverse("coursework:home")))
         for position in (1, 2, 3):
             url = reverse("coursework:player-module", args=[assignment.pk, position])
             response = client.get(url)
