@@ -68,6 +68,17 @@ def assignment_for_work_viewer(user: User, pk: int) -> Assignment:
     raise Http404("No such assignment")
 
 
+# What the student's pages and writes use of an assignment, its class and its lesson.
+STUDENT_FIELDS = (
+    *(f.name for f in Assignment._meta.concrete_fields),
+    "classroom__name",
+    "classroom__archived",
+    "lesson__title",
+    "lesson__status",
+    "lesson__published_at",
+)
+
+
 def assignment_for_student(user: User, pk: int) -> Assignment:
     """An open assignment of the student's own class; 403 before it opens or for teachers."""
     # The student's every request starts here, so the row comes through their enrollment in
@@ -76,7 +87,7 @@ def assignment_for_student(user: User, pk: int) -> Assignment:
         assignment = (
             assignments_for_student(user)
             .select_related("classroom", "lesson")
-            .defer("lesson__builder_notes")
+            .only(*STUDENT_FIELDS)
             .get(pk=pk)
         )
     except Assignment.DoesNotExist:

@@ -33,6 +33,8 @@ class HomeRow:
     due_at: datetime | None
     lesson_id: int | None
     lesson_title: str | None
+    lesson_status: str | None
+    lesson_published_at: datetime | None
     work_stamp: int | None
 
 
@@ -59,6 +61,8 @@ def student_home_rows(student: User) -> list[HomeRow]:
             "assignments__due_at",
             "assignments__lesson_id",
             "assignments__lesson__title",
+            "assignments__lesson__status",
+            "assignments__lesson__published_at",
             "work",
             "assignments__withdrawn_at",
         )
@@ -68,7 +72,7 @@ def student_home_rows(student: User) -> list[HomeRow]:
         if row[4] is not None and withdrawn_at is None:
             rows.append(HomeRow(*row))
         else:
-            classes.setdefault(row[0], HomeRow(*row[:4], *[None] * 7))
+            classes.setdefault(row[0], HomeRow(*row[:4], *[None] * 9))
     shown = {row.classroom_pk for row in rows}
     rows.extend(row for pk, row in classes.items() if pk not in shown)
     return rows
@@ -132,11 +136,8 @@ def student_home(student: User, rows: list[HomeRow] | None = None) -> dict:
     complete: dict[int, int] = {}
     started: set[int] = set()
     if assigned:
-        module_totals = dict(
-            Module.objects.filter(lesson_id__in={row.lesson_id for row in assigned})
-            .order_by()
-            .values_list("lesson_id")
-            .annotate(n=Count("pk"))
+        module_totals = _module_counts(
+            {row.lesson_id: (row.lesson_status, row.lesson_published_at) for row in assigned}
         )
         for assignment_id, state in Progress.objects.filter(
             student=student, assignment_id__in=[row.assignment_pk for row in assigned]
@@ -245,13 +246,39 @@ def _outline_read(lesson_id: int) -> LessonOutline:
     return LessonOutline(modules, {pk: tuple(rows) for pk, rows in questions.items()})
 
 
+def _outline_key(lesson_id: int, status: str, published_at: datetime | None) -> str | None:
+    """The shared cache's key for a lesson's outline; None for a lesson that may still change."""
+    if status == Lesson.Status.DRAFT or published_at is None:
+        return None
+    return f"lesson-outline:{lesson_id}:{published_at.timestamp()}:{OUTLINE_SHAPE}"
+
+
+def _module_counts(lessons: dict[int, tuple[str, datetime | None]]) -> dict[int, int]:
+    """How many modules each lesson (by id: its status and publication time) has, from the
+    outlines in the shared cache, the rest counted in one grouped read."""
+    keys = {}
+    for lesson_id, (status, published_at) in lessons.items():
+        if key := _outline_key(lesson_id, status, published_at):
+            keys[key] = lesson_id
+    counts = {keys[key]: len(o.modules) for key, o in cache.get_many(list(keys)).items()}
+    missing = lessons.keys() - counts.keys()
+    if missing:
+        counts.update(
+            Module.objects.filter(lesson_id__in=missing)
+            .order_by()
+            .values_list("lesson_id")
+            .annotate(n=Count("pk"))
+        )
+    return counts
+
+
 def lesson_outline(lesson: Lesson) -> LessonOutline:
     """The lesson's outline; from the shared cache once a page has read it, for a lesson that
     has been published: such a lesson is never edited in place (a change is a new version),
     so its pk and publication time name one outline for good."""
-    if lesson.status == Lesson.Status.DRAFT or lesson.published_at is None:
+    key = _outline_key(lesson.pk, lesson.status, lesson.published_at)
+    if key is None:
         return _outline_read(lesson.pk)
-    key = f"lesson-outline:{lesson.pk}:{lesson.published_at.timestamp()}:{OUTLINE_SHAPE}"
     outline = cache.get(key)
     if outline is None:
         outline = _outline_read(lesson.pk)
