@@ -10,14 +10,17 @@ chosen.
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from functools import cached_property
 from typing import NamedTuple
 
 from django.db.models import BigIntegerField, Count, Func, Max, Q
 from django.template.defaultfilters import floatformat
 from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import SafeString
 
 from accounts.models import Classroom, User
-from lessons.models import Criterion, Level, Module, Question, Skill
+from lessons.models import Criterion, Level, Module, Skill
 
 from .grades import CriterionScore, Grade
 from .models import Answer, Assignment, Progress, Submission, SubmissionVersion
@@ -119,6 +122,11 @@ class Dashboard:
     module_percent: list[int]
     class_skills: dict[str, float | None]
 
+    @cached_property
+    def names(self) -> dict[int, SafeString]:
+        """Each student's name as HTML, escaped once for the two tables that show it."""
+        return {row.student.pk: escape(row.student.display_name) for row in self.all_rows}
+
 
 class ChartBar(NamedTuple):
     """One skill's bar in the class chart: the average level out of 4, drawn and said."""
@@ -195,13 +203,12 @@ def _skill_levels(assignment: Assignment) -> dict[int, dict[str, list[float]]]:
 def _answered(assignment: Assignment) -> dict[int, tuple[int, ...]]:
     """How many of each skill's questions (in SKILLS order) each student has answered.
 
-    A discussion's prompt is answered by posting, so only written answers count here."""
+    Every answer of the assignment counts: the player takes answers only to the questions of
+    modules that ask for written answers (a discussion's prompt is answered by posting)."""
     counts = {skill: Count("pk", filter=Q(question__skill=skill)) for skill, _label in SKILLS}
     return {
         student_id: tuple(numbers)
-        for student_id, *numbers in Answer.objects.filter(
-            assignment=assignment, question__module__kind__in=ANSWERED_KINDS
-        )
+        for student_id, *numbers in Answer.objects.filter(assignment=assignment)
         .exclude(text="")
         .order_by()
         .values_list("student_id")
@@ -210,27 +217,32 @@ def _answered(assignment: Assignment) -> dict[int, tuple[int, ...]]:
     }
 
 
+def _average(levels: list[float] | None) -> float | None:
+    return sum(levels) / len(levels) if levels else None
+
+
 def dashboard_build(assignment: Assignment, *, show: str = "", stuck_days: int = 3) -> Dashboard:
     """Students by modules for one assignment, with per-skill results and a filter applied."""
-    modules = [
-        ModuleHead(*columns)
-        for columns in Module.objects.filter(lesson_id=assignment.lesson_id)
-        .order_by("position")
-        .values_list("pk", "position", "title")
-    ]
+    # The modules in order, each with its questions' skills (one row per question, or one
+    # for a module without any); a discussion's prompt is answered by posting, so only
+    # the questions of modules that take written answers are asked.
+    modules: list[ModuleHead] = []
+    asked = dict.fromkeys((skill for skill, _label in SKILLS), 0)
+    for pk, position, title, kind, skill in (
+        Module.objects.filter(lesson_id=assignment.lesson_id)
+        .order_by("position", "pk")
+        .values_list("pk", "position", "title", "kind", "questions__skill")
+    ):
+        if not modules or modules[-1].pk != pk:
+            modules.append(ModuleHead(pk, position, title))
+        if kind in ANSWERED_KINDS and skill in asked:
+            asked[skill] += 1
     students = _students(assignment.classroom_id)
     late_hand_ins = set(
         Submission.objects.filter(assignment=assignment, late=True)
         .exclude(status=Submission.Status.DRAFT)
         .values_list("student_id", flat=True)
     )
-    asked = dict.fromkeys((skill for skill, _label in SKILLS), 0)
-    # A discussion's prompt is answered by posting, so only written answers count here.
-    for skill in Question.objects.filter(
-        module__lesson_id=assignment.lesson_id, module__kind__in=ANSWERED_KINDS
-    ).values_list("skill", flat=True):
-        if skill in asked:
-            asked[skill] += 1
     progress: dict[int, dict[int, Cell]] = {}
     for student_id, module_id, state, minute in (
         Progress.objects.filter(assignment=assignment)
@@ -249,10 +261,10 @@ def dashboard_build(assignment: Assignment, *, show: str = "", stuck_days: int =
     module_ids = [m.pk for m in modules]
     module_count = len(modules)
     nothing_answered = (0,) * len(SKILLS)
-    # Most students share a result for some skill; each distinct one is made once.
-    results: dict[tuple, SkillResult] = {}
+    # Many students share their results: each distinct set is made once.
+    results_of: dict[tuple, dict[str, SkillResult]] = {}
     no_cells = [NOT_STARTED_CELL] * module_count
-    completed = [0] * module_count
+    states_by_row = []
     rows = []
     for student in students:
         pk = student.pk
@@ -261,26 +273,26 @@ def dashboard_build(assignment: Assignment, *, show: str = "", stuck_days: int =
             cells, complete, last = no_cells, 0, None
         else:
             cells = [by_module.get(module_id, NOT_STARTED_CELL) for module_id in module_ids]
-            states = [state for state, _when in cells]
+            states = [state for state, _minute in cells]
+            states_by_row.append(states)
             complete = states.count(COMPLETE)
-            if complete:
-                for index, state in enumerate(states):
-                    if state == COMPLETE:
-                        completed[index] += 1
             times = [minute for _state, minute in cells if minute is not None]
             last = max(times) if times else None
         finished = complete == module_count
         is_stuck = not finished and (opened if last is None else last) < stuck_before
-        levels = skill_levels.get(pk, {})
-        done = answered.get(pk, nothing_answered)
-        skills = {}
-        for index, (skill, _label) in enumerate(SKILLS):
-            chosen = levels.get(skill)
-            key = (sum(chosen) / len(chosen) if chosen else None, done[index], asked[skill])
-            result = results.get(key)
-            if result is None:
-                result = results[key] = SkillResult(*key)
-            skills[skill] = result
+        levels = skill_levels.get(pk)
+        averages = (
+            tuple(_average(levels.get(skill)) for skill, _label in SKILLS) if levels else None
+        )
+        key = (averages, answered.get(pk, nothing_answered))
+        skills = results_of.get(key)
+        if skills is None:
+            skills = results_of[key] = {
+                skill: SkillResult(
+                    averages[index] if averages else None, key[1][index], asked[skill]
+                )
+                for index, (skill, _label) in enumerate(SKILLS)
+            }
         rows.append(
             StudentRow(
                 student=student,
@@ -293,6 +305,10 @@ def dashboard_build(assignment: Assignment, *, show: str = "", stuck_days: int =
                 is_stuck=is_stuck,
             )
         )
+    # Each module's column of states, counted at once.
+    completed = [column.count(COMPLETE) for column in zip(*states_by_row, strict=True)]
+    if not states_by_row:
+        completed = [0] * module_count
 
     shown = rows
     if show == "late":

@@ -19,8 +19,9 @@ from lessons.models import Level, Rubric
 
 from .grades import CriterionScore, Grade, GradeRecord
 from .models import Submission, SubmissionVersion
-from .selectors import QueuePlace, grading_rank_of, rubric_table_for
+from .selectors import QueuePlace, RubricTable, grading_rank_of, rubric_table_for
 from .services import plain_text, submission_request_revision
+from .stamps import bump_work
 
 
 @dataclass
@@ -42,9 +43,12 @@ def latest_version(submission: Submission) -> SubmissionVersion | None:
     return submission.versions.order_by("-number").first()
 
 
-def grading_order(*, assignment_id: int, module_id: int) -> list[tuple[int, str]]:
+def grading_order(
+    *, assignment_id: int, module_id: int, rubrics: dict[int, RubricTable] | None = None
+) -> list[tuple[int, str]]:
     """(pk, status) of the module's handed-in work in the grading queue's order: ungraded
     first, then graded not returned, returned, revisions; by hand-in time within each.
+    `rubrics` are rubric tables the caller has read already.
 
     One row per version, the latest last, with its grade's rubric and how many criteria have
     a level chosen: a grade is complete when every criterion of its rubric has one (a grade
@@ -59,8 +63,9 @@ def grading_order(*, assignment_id: int, module_id: int) -> list[tuple[int, str]
         # Counting the level column counts the scores that have a level chosen.
         .annotate(levels=Count("versions__grade__scores__level"))
     }.values()
+    rubrics = rubrics or {}
     criteria = {
-        rubric_id: len(rubric_table_for(rubric_id=rubric_id).criteria)
+        rubric_id: len((rubrics.get(rubric_id) or rubric_table_for(rubric_id=rubric_id)).criteria)
         for rubric_id in {row[2] for row in latest if row[2] is not None}
     }
     ranks = {
@@ -75,12 +80,15 @@ def grading_order(*, assignment_id: int, module_id: int) -> list[tuple[int, str]
     return [(pk, status) for pk, status, _rubric_id, _levels in order]
 
 
-def grading_place(*, submission: Submission) -> QueuePlace:
-    """The submission's neighbours and position in its grading queue."""
+def grading_place(*, submission: Submission, rubric: RubricTable | None = None) -> QueuePlace:
+    """The submission's neighbours and position in its grading queue; `rubric` is its grade's
+    rubric table when the caller has read it already."""
     order = [
         pk
         for pk, _status in grading_order(
-            assignment_id=submission.assignment_id, module_id=submission.module_id
+            assignment_id=submission.assignment_id,
+            module_id=submission.module_id,
+            rubrics={rubric.pk: rubric} if rubric else None,
         )
     ]
     index = order.index(submission.pk) if submission.pk in order else None
@@ -92,15 +100,19 @@ def grading_place(*, submission: Submission) -> QueuePlace:
     )
 
 
-def grade_open(*, version: SubmissionVersion, rubric_id: int) -> tuple[Grade, bool]:
+def grade_open(*, submission: Submission, version: SubmissionVersion) -> tuple[Grade, bool]:
     """The version's grade, and whether it was made now: empty, with the rubric it will be
     graded by, the first time a teacher opens the work. For a version that had no grade a
-    moment ago, so it does not look first."""
+    moment ago, so it does not look first; made by bulk_create, which sends no signal, so
+    the student's work stamp is bumped here, as the stamps' receivers would."""
+    grade = Grade(version=version, rubric_id=submission.module.rubric_id)
     try:
         with transaction.atomic():
-            return Grade.objects.create(version=version, rubric_id=rubric_id), True
+            Grade.objects.bulk_create([grade])
+            bump_work(submission.assignment_id, submission.student_id)
     except IntegrityError:  # another teacher opened it at the same moment
         return Grade.objects.get(version=version), False
+    return grade, True
 
 
 def grade_for(*, submission: Submission) -> Grade | None:

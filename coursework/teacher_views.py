@@ -130,24 +130,13 @@ def _grading_context(assignment, submission, **extra):
     """What the grading screen shows of a submission: its versions, and the latest one's grade
     (made, empty, the first time a teacher opens it) with its scores and the grades it
     replaced, which are kept only when returned work is regraded."""
-    place = grading.grading_place(submission=submission)
     versions = list(SubmissionVersion.objects.filter(submission=submission).select_related("grade"))
-    ctx = {
-        "assignment": assignment,
-        "submission": submission,
-        "versions": versions,
-        "grade": None,
-        "previous_pk": place.previous_pk,
-        "next_pk": place.next_pk,
-        "position": place.position,
-        "queue_length": place.length,
-    }
+    ctx = {"assignment": assignment, "submission": submission, "versions": versions, "grade": None}
+    rubric = None
     if versions:
         grade, opened = getattr(versions[-1], "grade", None), False
         if grade is None:
-            grade, opened = grading.grade_open(
-                version=versions[-1], rubric_id=submission.module.rubric_id
-            )
+            grade, opened = grading.grade_open(submission=submission, version=versions[-1])
         # Looked up by criterion, so their order does not matter and needs no join.
         scores = [] if opened else list(grade.scores.order_by())
         history = []
@@ -167,6 +156,13 @@ def _grading_context(assignment, submission, **extra):
             "can_grade": submission.status == Submission.Status.SUBMITTED and not returned,
             "can_regrade": submission.status == Submission.Status.RETURNED and returned,
         }
+    place = grading.grading_place(submission=submission, rubric=rubric)
+    ctx |= {
+        "previous_pk": place.previous_pk,
+        "next_pk": place.next_pk,
+        "position": place.position,
+        "queue_length": place.length,
+    }
     ctx.update(extra)
     return ctx
 

@@ -78,6 +78,7 @@ def progress_rows(board: Dashboard) -> SafeString:
     students worked in it."""
     zone = timezone.get_current_timezone()
     work_url = _url_maker("coursework:student-work", board.assignment.pk)
+    names = board.names
     row_format = '<tr><th scope="row"><a href="{}">{}</a></th>' + "{}" * len(board.modules) + "{}"
     opening = _CellOpenings()
     untimed: dict[str, SafeString] = {}
@@ -91,7 +92,7 @@ def progress_rows(board: Dashboard) -> SafeString:
             tail = tails[ending] = format_html(
                 "<td>{}%</td><td>{}</td></tr>", row.percent, FLAGS[ending[1:]]
             )
-        values += (work_url(row.student.pk), row.student.display_name)
+        values += (work_url(row.student.pk), names[row.student.pk])
         for state, minute in row.cells:
             if minute is None:
                 cell = untimed.get(state)
@@ -122,6 +123,7 @@ def skill_rows(board: Dashboard) -> SafeString:
     cell_of: dict[SkillResult, SafeString] = {}
     cells_of: dict[tuple[SkillResult, ...], SafeString] = {}
     cells_format = "{}" * len(SKILLS)
+    names = board.names
     values = []
     for row in board.all_rows:
         results = tuple([row.skills[skill] for skill, _label in SKILLS])
@@ -137,7 +139,7 @@ def skill_rows(board: Dashboard) -> SafeString:
                         asked,
                     )
             cells = cells_of[results] = format_html(cells_format, *map(cell_of.get, results))
-        values += (row.student.display_name, cells)
+        values += (names[row.student.pk], cells)
     row_format = '<tr><th scope="row">{}</th>{}</tr>'
     return _rows(row_format, len(board.all_rows), values)
 
