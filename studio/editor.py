@@ -1,9 +1,12 @@
 """The lesson editor: the studio's list of lessons, one page per lesson with its own fields,
 and its modules added, moved and removed.
 
-Every write answers a full page (after a redirect) or, for htmx, the editor part of it. A
-refused write answers the same page with what went wrong and nothing changed: 400 for bad
-input, 403 for a lesson that is no longer a draft, 409 for a page older than the lesson.
+Every write answers a full page (after a redirect) or, for htmx, only the section of the
+page it saved, with the status line and the page's new revision out of band: what is typed
+in another section stays where it is, and its form is brought up to the new revision (the
+save succeeding proves the whole page was current). A refused write answers the same page
+or section with what went wrong and nothing changed: 400 for bad input, 403 for a lesson
+that is no longer a draft, 409 for a page older than the lesson.
 """
 
 from collections.abc import Callable
@@ -83,6 +86,22 @@ def editor_template(request, name: str, part: str) -> str:
     return f"{template}#{part}" if request.htmx else template
 
 
+def editor_render(
+    request, name: str, ctx: dict, *, status: int, section: str = "", title: bool = False
+) -> HttpResponse:
+    """The whole page, or for htmx the saved `section` with the status line, the page's
+    revision and (when `title`) the heading out of band."""
+    template = f"studio/editor/{name}.html"
+    if request.htmx and section:
+        ctx = {
+            **ctx,
+            "section_template": f"{template}#{section}",
+            "title_template": f"{template}#title" if title else "",
+        }
+        return render(request, "studio/editor/section.html", ctx, status=status)
+    return render(request, editor_template(request, name, "editor"), ctx, status=status)
+
+
 # The list --------------------------------------------------------------------------------
 
 
@@ -119,6 +138,8 @@ def lesson_page(
     conflict: list | None = None,
     focus: str = "",
     saved: str = "",
+    section: str = "",
+    revision_was: int | None = None,
 ) -> HttpResponse:
     # A query with GROUP BY ignores Meta.ordering, so the order is stated.
     modules = lesson.modules.annotate(
@@ -135,15 +156,25 @@ def lesson_page(
         "conflict": conflict,
         "focus": focus,
         "saved": saved,
+        "revision_was": revision_was,
+        "revision_now": lesson.revision,
     }
-    template = editor_template(request, "lesson_edit", "editor")
-    return render(request, template, ctx, status=status)
+    return editor_render(
+        request, "lesson_edit", ctx, status=status, section=section, title=section == "about"
+    )
 
 
-def lesson_saved(request, lesson: Lesson, message: str, *, focus: str = "") -> HttpResponse:
+def lesson_saved(
+    request, lesson: Lesson, message: str, *, section: str, revision: int, focus: str = ""
+) -> HttpResponse:
+    """After a save made at `revision`: the saved section, its forms at the revision that
+    save made (never a later one, which another author's save would have made)."""
     if request.htmx:
         lesson.refresh_from_db()
-        return lesson_page(request, lesson, focus=focus, saved=message)
+        lesson.revision = revision + 1
+        return lesson_page(
+            request, lesson, focus=focus, saved=message, section=section, revision_was=revision
+        )
     messages.success(request, message)
     url = reverse("studio:lesson-edit", args=[lesson.pk])
     return redirect(f"{url}#{focus.split()[-1]}" if focus else url)
@@ -163,15 +194,19 @@ def lesson_edit(request, pk: int):
     lesson = lesson_for_author(request.user, pk)
     if request.method == "GET":
         return lesson_page(request, lesson)
-    if refusal := read_only_refusal(lesson, partial(lesson_page, request, lesson)):
+    if refusal := read_only_refusal(lesson, partial(lesson_page, request, lesson, section="about")):
         return refusal
     form = LessonFieldsForm(request.POST)
     if not form.is_valid():
-        return lesson_page(request, lesson, status=400, form=form, problem=first_error(form))
+        return lesson_page(
+            request, lesson, section="about", status=400, form=form, problem=first_error(form)
+        )
 
     def refused(*, status, problem, stale=None):
         if stale is None:
-            return lesson_page(request, lesson, status=status, form=form, problem=problem)
+            return lesson_page(
+                request, lesson, section="about", status=status, form=form, problem=problem
+            )
         typed = form.fields_data()
         conflict = [
             (
@@ -184,14 +219,22 @@ def lesson_edit(request, pk: int):
         ]
         again = _typed_again(LessonFieldsForm, request, stale.revision)
         return lesson_page(
-            request, stale, status=status, form=again, problem=problem, conflict=conflict
+            request,
+            stale,
+            section="about",
+            status=status,
+            form=again,
+            problem=problem,
+            conflict=conflict,
         )
 
     revision = form.cleaned_data["revision"]
     write = partial(
         services.lesson_fields_save, lesson=lesson, revision=revision, fields=form.fields_data()
     )
-    return attempt(write, refused) or lesson_saved(request, lesson, "Lesson saved.")
+    return attempt(write, refused) or lesson_saved(
+        request, lesson, "Lesson saved.", section="about", revision=revision
+    )
 
 
 def _order_refused(request, lesson: Lesson, asked: str):
@@ -201,7 +244,12 @@ def _order_refused(request, lesson: Lesson, asked: str):
             now = ", ".join(m.title for m in stale.modules.all())
             conflict = [("Modules", now, asked)]
         return lesson_page(
-            request, stale or lesson, status=status, problem=problem, conflict=conflict
+            request,
+            stale or lesson,
+            status=status,
+            problem=problem,
+            conflict=conflict,
+            section="modules",
         )
 
     return refused
@@ -211,11 +259,15 @@ def _order_refused(request, lesson: Lesson, asked: str):
 @login_required
 def module_add(request, pk: int):
     lesson = lesson_for_author(request.user, pk)
-    if refusal := read_only_refusal(lesson, partial(lesson_page, request, lesson)):
+    if refusal := read_only_refusal(
+        lesson, partial(lesson_page, request, lesson, section="modules")
+    ):
         return refusal
     form = ModuleAddForm(request.POST)
     if not form.is_valid():
-        return lesson_page(request, lesson, status=400, add_form=form, problem=first_error(form))
+        return lesson_page(
+            request, lesson, section="modules", status=400, add_form=form, problem=first_error(form)
+        )
     data = form.cleaned_data
     created: list[Module] = []
     kind_label = Module.Kind(data["kind"]).label
@@ -229,7 +281,12 @@ def module_add(request, pk: int):
         )
 
     return attempt(write, refused) or lesson_saved(
-        request, lesson, f"Module “{data['title']}” added.", focus=f"edit-{created[0].pk}"
+        request,
+        lesson,
+        f"Module “{data['title']}” added.",
+        section="modules",
+        revision=data["revision"],
+        focus=f"edit-{created[0].pk}",
     )
 
 
@@ -238,11 +295,15 @@ def module_add(request, pk: int):
 def module_move(request, pk: int, module_pk: int):
     lesson = lesson_for_author(request.user, pk)
     module = module_of(lesson, module_pk)
-    if refusal := read_only_refusal(lesson, partial(lesson_page, request, lesson)):
+    if refusal := read_only_refusal(
+        lesson, partial(lesson_page, request, lesson, section="modules")
+    ):
         return refusal
     form = MoveForm(request.POST)
     if not form.is_valid():
-        return lesson_page(request, lesson, status=400, problem=first_error(form))
+        return lesson_page(
+            request, lesson, section="modules", status=400, problem=first_error(form)
+        )
     direction = form.cleaned_data["direction"]
     refused = _order_refused(request, lesson, f"move “{module.title}” {direction}")
     write = partial(
@@ -256,6 +317,8 @@ def module_move(request, pk: int, module_pk: int):
         request,
         lesson,
         f"“{module.title}” moved {direction}.",
+        section="modules",
+        revision=form.cleaned_data["revision"],
         focus=f"move-{direction}-{module.pk} move-{OTHER[direction]}-{module.pk} edit-{module.pk}",
     )
 
@@ -265,11 +328,15 @@ def module_move(request, pk: int, module_pk: int):
 def module_reorder(request, pk: int):
     """The order a drag left the modules in."""
     lesson = lesson_for_author(request.user, pk)
-    if refusal := read_only_refusal(lesson, partial(lesson_page, request, lesson)):
+    if refusal := read_only_refusal(
+        lesson, partial(lesson_page, request, lesson, section="modules")
+    ):
         return refusal
     form = ModuleOrderForm(request.POST)
     if not form.is_valid():
-        return lesson_page(request, lesson, status=400, problem=first_error(form))
+        return lesson_page(
+            request, lesson, section="modules", status=400, problem=first_error(form)
+        )
     order = form.cleaned_data["order"]
     titles = dict(lesson.modules.values_list("pk", "title"))
     asked = ", ".join(titles.get(pk, "?") for pk in order)
@@ -277,7 +344,13 @@ def module_reorder(request, pk: int):
     write = partial(
         services.modules_reorder, lesson=lesson, revision=form.cleaned_data["revision"], order=order
     )
-    return attempt(write, refused) or lesson_saved(request, lesson, "Modules reordered.")
+    return attempt(write, refused) or lesson_saved(
+        request,
+        lesson,
+        "Modules reordered.",
+        section="modules",
+        revision=form.cleaned_data["revision"],
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -295,7 +368,9 @@ def module_remove(request, pk: int, module_pk: int):
     }
     if request.method == "GET":
         return render(request, "studio/editor/module_remove.html", ctx)
-    if refusal := read_only_refusal(lesson, partial(lesson_page, request, lesson)):
+    if refusal := read_only_refusal(
+        lesson, partial(lesson_page, request, lesson, section="modules")
+    ):
         return refusal
     form = RevisionForm(request.POST)
     if not form.is_valid():
@@ -310,5 +385,10 @@ def module_remove(request, pk: int, module_pk: int):
         services.module_remove, lesson=lesson, revision=form.cleaned_data["revision"], module=module
     )
     return attempt(write, refused) or lesson_saved(
-        request, lesson, f"Module “{module.title}” removed.", focus="modules"
+        request,
+        lesson,
+        f"Module “{module.title}” removed.",
+        section="modules",
+        revision=form.cleaned_data["revision"],
+        focus="modules",
     )

@@ -3,7 +3,9 @@ points and description, each criterion with its skill.
 
 A rubric used by a published lesson or by a grade is frozen: its page shows it read-only with
 "Copy to edit", which gives the module a fresh copy. Saves are checked against the lesson's
-revision.
+revision. A save that removes a level or a criterion asks first: the grid as typed comes back
+as a confirmation (hidden fields, so it works without JavaScript and in place under htmx),
+from which the author removes and saves, or goes back to the grid with nothing removed.
 """
 
 from functools import partial
@@ -47,6 +49,7 @@ def rubric_page(
     stored: Rubric | None = None,
     focus: str = "",
     saved: str = "",
+    removal: dict | None = None,
 ) -> HttpResponse:
     rubric = Rubric.objects.prefetch_related("criteria__levels").filter(pk=module.rubric_id).first()
     frozen = rubric is not None and rubric.is_frozen
@@ -64,6 +67,7 @@ def rubric_page(
         "saved": saved,
         "revision": lesson.revision,
         "frozen_message": RUBRIC_FROZEN,
+        "removal": removal,
     }
     template = editor_template(request, "rubric_edit", "editor")
     return render(request, template, ctx, status=status)
@@ -99,6 +103,8 @@ def rubric_edit(request, pk: int, module_pk: int):
     rubric = Rubric.objects.get(pk=module.rubric_id)
     grid = RubricGrid(rubric, lesson.revision, data=request.POST)
     action = request.POST.get("action", "save")
+    if action == "keep":
+        return _grid_kept(request, lesson, module, rubric)
     remove_level = None
     if action.startswith("remove-level-") and action.removeprefix("remove-level-").isdigit():
         remove_level = int(action.removeprefix("remove-level-"))
@@ -109,6 +115,9 @@ def rubric_edit(request, pk: int, module_pk: int):
         return rubric_page(request, lesson, module, status=400, problem="Unknown rubric action.")
     if not grid.is_valid():
         return rubric_page(request, lesson, module, status=400, grid=grid, problem=grid.problem())
+    if request.POST.get("confirmed") != "yes" and (remove_level is not None or grid.removed()):
+        removal = _removal(request, grid, remove_level, action)
+        return rubric_page(request, lesson, module, grid=grid, removal=removal, focus="confirm")
 
     def refused(*, status, problem, stale=None):
         if stale is None:
@@ -137,6 +146,53 @@ def rubric_edit(request, pk: int, module_pk: int):
         remove_level=remove_level,
     )
     return attempt(write, refused) or _saved(request, lesson, module, message, focus="grid")
+
+
+# Fields of the grid that the confirmation carries back as they were posted.
+NOT_CARRIED = {"csrfmiddlewaretoken", "action", "confirmed"}
+
+
+def _removal(request, grid: RubricGrid, remove_level: int | None, action: str) -> dict:
+    """What a save would remove, for the author to confirm, with the grid as posted."""
+    rows = grid.criterion_rows()
+    removed = {row.pk for row in rows if row.remove}
+    stored_titles = {c.pk: c.title for c in grid.criteria}
+    levels = []
+    if remove_level is not None:
+        levels = [
+            (row.title, row.levels[remove_level - 1])
+            for row in rows
+            if not row.remove and len(row.levels) >= remove_level
+        ]
+    return {
+        "level": remove_level,
+        "levels": levels,
+        "criteria": [stored_titles[pk] for pk in stored_titles if pk in removed],
+        "action": action,
+        "posted": [
+            (key, value)
+            for key, values in request.POST.lists()
+            if key not in NOT_CARRIED
+            for value in values
+        ],
+    }
+
+
+def _grid_kept(request, lesson: Lesson, module: Module, rubric: Rubric) -> HttpResponse:
+    """Back from a confirmation: the grid as typed, nothing removed and nothing saved yet."""
+    data = request.POST.copy()
+    for key in [key for key in data if key.endswith("-DELETE")]:
+        del data[key]
+    grid = RubricGrid(rubric, lesson.revision, data=data)
+    grid.is_valid()
+    return rubric_page(
+        request,
+        lesson,
+        module,
+        grid=grid,
+        focus="grid",
+        saved="Nothing removed. The grid holds your changes; they are not saved yet.",
+    )
 
 
 def _rubric_write(request, pk: int, module_pk: int, write_with, message: str):

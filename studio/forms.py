@@ -35,7 +35,9 @@ REVISION_MISSING = "This form has no revision of the page it came from. Reload t
 
 
 class RevisionField(forms.IntegerField):
-    widget = forms.HiddenInput
+    # Marked so that the page's script can bring every form's revision up to date after an
+    # in-place save elsewhere on the page (see static/js/studio-editor.js).
+    widget = forms.HiddenInput(attrs={"data-revision": ""})
 
     def __init__(self, **kwargs):
         super().__init__(
@@ -309,10 +311,12 @@ class RubricGrid:
 
     def removed(self) -> set[int]:
         """The criteria ticked for removal, whose cells need no checking."""
+        self.criterion_formset.errors  # noqa: B018 - runs full_clean once
+        # A row ticked for removal counts even when the rest of it is invalid (left empty).
         return {
             form.instance.pk
             for form in self.criterion_formset.forms
-            if form.is_valid() and form.cleaned_data.get("DELETE")
+            if getattr(form, "cleaned_data", {}).get("DELETE")
         }
 
     @property

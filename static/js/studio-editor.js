@@ -1,6 +1,7 @@
-// The lesson studio's editor pages: refused saves are shown in place, focus returns to the
-// control that was used after htmx replaces the editor, and modules can be dragged into a
-// new order (the Move up / Move down buttons do the same without a mouse or a script).
+// The lesson studio's editor pages: refused saves are shown in place, every form on the page
+// is brought up to the revision an in-place save made, focus returns to the control that was
+// used after htmx replaces a section, and modules can be dragged into a new order (the
+// Move up / Move down buttons do the same without a mouse or a script).
 (function () {
   "use strict";
 
@@ -14,17 +15,36 @@
     }
   });
 
+  // A save that succeeded at revision `was` proves that nothing else on the page was out of
+  // date, so the forms still carrying `was` now carry the save's new revision; a form left
+  // older than that stays older, and the server refuses it as stale.
+  function bringRevisionsUpToDate(state) {
+    const was = state.dataset.was;
+    const now = state.dataset.now;
+    if (!was || !now) return;
+    document.querySelectorAll("input[data-revision]").forEach(function (input) {
+      if (input.value === was) input.value = now;
+    });
+    document.querySelectorAll("[data-reorder-url]").forEach(function (list) {
+      if (list.dataset.revision === was) list.dataset.revision = now;
+    });
+    delete state.dataset.was;
+    delete state.dataset.now;
+  }
+
   // After a swap, focus goes to the first of the named controls that still exists (a moved
   // item's button, or its section), or to the problem the save ran into.
   document.addEventListener("htmx:afterSettle", function () {
-    const editor = document.getElementById("editor");
-    if (!editor) return;
+    const state = document.getElementById("studio-state");
+    if (!state) return;
+    bringRevisionsUpToDate(state);
     const problem = document.getElementById("problem");
     if (problem) {
       problem.focus();
       return;
     }
-    const ids = (editor.dataset.focus || "").split(/\s+/).filter(Boolean);
+    const ids = (state.dataset.focus || "").split(/\s+/).filter(Boolean);
+    state.dataset.focus = "";
     for (const id of ids) {
       const target = document.getElementById(id);
       if (target) {
@@ -75,7 +95,7 @@
     if (order === before) return;
     htmx.ajax("POST", list.dataset.reorderUrl, {
       source: list,
-      target: "#editor",
+      target: "#modules",
       swap: "outerHTML",
       values: { revision: list.dataset.revision, order: order },
     });

@@ -168,3 +168,104 @@ def test_a_published_lesson_opens_read_only_in_the_studio(visit, school, author)
             page = writer.go(f"/studio/lessons/{published.pk}/modules/{module.pk}/rubric/")
             expect(page.get_by_role("table")).to_be_visible()
             expect(page.get_by_role("button", name="Copy to edit")).to_have_count(0)
+
+
+def test_saving_one_section_keeps_what_is_typed_in_another(visit, school, draft, author):
+    study = draft.modules.filter(kind="document_study").first()
+    first, second = list(study.questions.order_by("position", "pk"))[:2]
+    writer = visit("author")
+    writer.log_in("author")
+
+    # The module page: a question reworded but not saved, then the module's text saved.
+    page = writer.go(f"/studio/lessons/{draft.pk}/modules/{study.pk}/")
+    typed = "Whose words are these, and who wrote them down?"
+    page.locator(f"#question-{first.pk}").get_by_label("Question").fill(typed)
+    page.get_by_label("Introduction").fill("Read both accounts before you answer.")
+    press(page, "Save module")
+    expect(page.get_by_role("status").filter(has_text="Module saved.")).to_be_visible()
+    writer.check()
+    expect(page.locator(f"#question-{first.pk}").get_by_label("Question")).to_have_value(typed)
+    # Its form now carries the revision that save made, so saving it goes through.
+    study.refresh_from_db()
+    expect(page.locator(f"input[name='q{first.pk}-revision']")).to_have_value(str(study.revision))
+    press(page, "Save question 1")
+    expect(page.get_by_role("status").filter(has_text="Question saved.")).to_be_visible()
+    expect(page.locator("#problem")).to_have_count(0)
+    first.refresh_from_db()
+    assert first.text == typed
+    study.refresh_from_db()
+    assert study.body == "Read both accounts before you answer."
+
+    # Moving the second question up keeps the module's text as typed, unsaved.
+    page.get_by_label("Introduction").fill("Typed after the last save.")
+    move_up = page.locator(f"#question-up-{second.pk}")
+    move_up.focus()
+    move_up.press("Enter")
+    expect(page.get_by_role("status").filter(has_text="Question moved up.")).to_be_visible()
+    expect(page.get_by_label("Introduction")).to_have_value("Typed after the last save.")
+    press(page, "Save module")
+    expect(page.get_by_role("status").filter(has_text="Module saved.")).to_be_visible()
+    study.refresh_from_db()
+    assert study.body == "Typed after the last save."
+    assert list(study.questions.values_list("pk", flat=True))[:2] == [second.pk, first.pk]
+
+    # The lesson page: the summary typed, a module added, then the summary saved.
+    page = writer.go(f"/studio/lessons/{draft.pk}/")
+    page.get_by_label("Summary").fill("Two weeks of the Great Terror, read from its documents.")
+    page.get_by_label("Kind of module").select_option(label="Discussion")
+    page.get_by_label("Title of the new module").fill("What did the world believe?")
+    press(page, "Add module")
+    expect(page.get_by_role("status")).to_contain_text("added")
+    expect(page.get_by_label("Summary")).to_have_value(
+        "Two weeks of the Great Terror, read from its documents."
+    )
+    press(page, "Save lesson")
+    expect(page.get_by_role("status").filter(has_text="Lesson saved.")).to_be_visible()
+    expect(page.locator("#problem")).to_have_count(0)
+    writer.check()
+    draft.refresh_from_db()
+    assert draft.summary == "Two weeks of the Great Terror, read from its documents."
+    assert draft.modules.filter(title="What did the world believe?").exists()
+
+
+def test_removing_a_question_or_a_level_asks_first(visit, school, draft, author):
+    study = draft.modules.filter(kind="document_study").first()
+    question = study.questions.order_by("position", "pk").first()
+    count = study.questions.count()
+    writer = visit("author")
+    writer.log_in("author")
+    page = writer.go(f"/studio/lessons/{draft.pk}/modules/{study.pk}/")
+    writer.follow("Delete… question 1")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Delete this question?")
+    writer.follow("Keep it")
+    assert study.questions.count() == count
+    writer.follow("Delete… question 1")
+    writer.submit("Delete the question")
+    expect(page.get_by_role("status").first).to_contain_text("Question deleted.")
+    assert not study.questions.filter(pk=question.pk).exists()
+
+    writing = draft.modules.get(kind="assignment")
+    page = writer.go(f"/studio/lessons/{draft.pk}/modules/{writing.pk}/rubric/")
+    press(page, "Copy to edit")
+    expect(page.get_by_role("status")).to_contain_text("its own copy")
+    writing.refresh_from_db()
+    page.locator("#id_criteria-0-skill").select_option("close_reading")
+    page.get_by_label("Description of level 1 of Claim").fill("Typed before removing a level.")
+    press(page, "Remove level 4… from every criterion")
+    confirm = page.locator("#confirm")
+    expect(confirm).to_contain_text("Remove level 4 from every criterion?")
+    expect(confirm).to_be_focused()
+    writer.check()
+    assert all(c.levels.count() == 4 for c in writing.rubric.criteria.all())
+    press(page, "Keep the level: back to the grid")
+    expect(page.get_by_role("status")).to_contain_text("Nothing removed")
+    expect(page.get_by_label("Description of level 1 of Claim")).to_have_value(
+        "Typed before removing a level."
+    )
+    press(page, "Remove level 4… from every criterion")
+    press(page, "Remove level 4 and save the grid")
+    expect(page.get_by_role("status").filter(has_text="without level 4")).to_be_visible()
+    assert all(c.levels.count() == 3 for c in writing.rubric.criteria.all())
+    assert writing.rubric.criteria.first().levels.first().description == (
+        "Typed before removing a level."
+    )

@@ -114,7 +114,13 @@ EXPECTED: dict[str, dict[str, dict]] = {
     "studio:lesson-list": {GET: row(OK, OK, 403, OK, 403)},
     **{
         f"studio:{page}": {GET: row(OK, 403, 403, 403, 403), POST: row(403, 403, 403, 403, 403)}
-        for page in ["lesson-edit", "module-edit", "module-remove", "rubric-edit"]
+        for page in [
+            "lesson-edit",
+            "module-edit",
+            "module-remove",
+            "question-remove",
+            "rubric-edit",
+        ]
     },
     **{
         f"studio:{action}": {POST: row(403, 403, 403, 403, 403)}
@@ -127,7 +133,6 @@ EXPECTED: dict[str, dict[str, dict]] = {
             "excerpt-move",
             "question-add",
             "question-edit",
-            "question-remove",
             "question-move",
             "rubric-copy",
             "rubric-start",

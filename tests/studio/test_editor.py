@@ -187,20 +187,122 @@ def test_a_stale_lesson_save_is_refused_with_both_versions(client, author, draft
     assert draft_lesson.title == "First" and draft_lesson.revision == 2
 
 
-def test_htmx_save_answers_the_editor_part_only(client, author, draft_lesson):
+def test_htmx_lesson_save_answers_its_own_section_only(client, author, draft_lesson):
     client.force_login(author)
     response = client.post(
         edit_url(draft_lesson), lesson_fields(draft_lesson, title="Quick"), HTTP_HX_REQUEST="true"
     )
     assert response.status_code == 200
     page = response.content.decode()
-    assert page.lstrip().startswith('<div id="editor"') and "<html" not in page
-    assert "Lesson saved." in page
+    assert page.lstrip().startswith('<section aria-labelledby="about-heading" id="about"')
+    assert "<html" not in page and 'id="editor"' not in page
+    # The modules, with the add form an author may be typing in, are left alone.
+    assert 'id="modules"' not in page and "Add module" not in page
+    # Out of band: the status line, the heading and the revision the save made.
+    status = '<p class="save-status" role="status" id="save-status" data-hx-swap-oob="innerHTML">'
+    assert f"{status}Lesson saved.</p>" in page
+    assert '<h1 id="editor-title" data-hx-swap-oob="true">Quick</h1>' in page
+    assert 'data-was="1" data-now="2"' in page
+
+
+def test_htmx_stale_lesson_save_shows_both_versions_in_its_section(client, author, draft_lesson):
+    client.force_login(author)
+    client.post(edit_url(draft_lesson), lesson_fields(draft_lesson, title="Quick"))
     stale = client.post(
         edit_url(draft_lesson), lesson_fields(draft_lesson, title="Late"), HTTP_HX_REQUEST="true"
     )
     assert stale.status_code == 409
-    assert "Quick" in stale.content.decode() and "Late" in stale.content.decode()
+    page = stale.content.decode()
+    assert "Quick" in page and "Late" in page and 'id="modules"' not in page
+    assert "data-was" not in page  # a refusal brings no other form up to date
+
+
+def test_htmx_module_add_answers_the_module_list_only(client, author, draft_lesson):
+    client.force_login(author)
+    response = client.post(
+        reverse("studio:module-add", args=[draft_lesson.pk]),
+        {"revision": 1, "kind": "discussion", "title": "Talk it over"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert page.lstrip().startswith('<section aria-labelledby="modules-heading" id="modules"')
+    assert "Talk it over" in page and 'data-was="1" data-now="2"' in page
+    assert 'id="about"' not in page and "Save lesson" not in page and "editor-title" not in page
+
+
+def test_a_form_brought_up_to_the_new_revision_saves_after_another_sections_save(
+    client, author, draft_lesson
+):
+    """What the page's script does after an in-place save: the lesson's form, typed in
+    but not saved, now carries the revision the module list's save made."""
+    client.force_login(author)
+    client.post(
+        reverse("studio:module-add", args=[draft_lesson.pk]),
+        {"revision": 1, "kind": "discussion", "title": "Talk it over"},
+        HTTP_HX_REQUEST="true",
+    )
+    typed = lesson_fields(draft_lesson, title="Typed before the module was added")
+    assert client.post(edit_url(draft_lesson), typed, HTTP_HX_REQUEST="true").status_code == 409
+    typed["revision"] = 2
+    assert client.post(edit_url(draft_lesson), typed, HTTP_HX_REQUEST="true").status_code == 200
+    draft_lesson.refresh_from_db()
+    assert draft_lesson.title == "Typed before the module was added"
+    assert draft_lesson.modules.filter(title="Talk it over").exists()
+
+
+def test_htmx_question_save_answers_that_question_only(client, author, draft_lesson):
+    client.force_login(author)
+    module = study(draft_lesson)
+    other = Question.objects.create(module=module, position=5, text="Other?", skill="sourcing")
+    question = module.questions.exclude(pk=other.pk).get()
+    response = client.post(
+        module_url(draft_lesson, module, "question-edit", question.pk),
+        {
+            f"q{question.pk}-revision": 1,
+            f"q{question.pk}-text": "Who speaks?",
+            f"q{question.pk}-skill": "sourcing",
+            f"q{question.pk}-excerpt": "",
+        },
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert page.lstrip().startswith(f'<li class="studio-item" id="question-{question.pk}"')
+    assert "HX-Retarget" not in response.headers
+    assert "Who speaks?" in page and "Question saved." in page
+    assert f'id="question-{other.pk}"' not in page and "Other?" not in page
+    assert "Save module" not in page and 'id="excerpts"' not in page
+    assert 'data-was="1" data-now="2"' in page
+
+
+def test_htmx_module_save_answers_its_text_section_and_heading(client, author, draft_lesson):
+    client.force_login(author)
+    module = study(draft_lesson)
+    response = client.post(
+        module_url(draft_lesson, module),
+        {"revision": 1, "title": "Reading the speech", "body": "Read it twice."},
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert page.lstrip().startswith('<section aria-labelledby="text-heading" id="text"')
+    assert 'id="questions"' not in page and 'id="excerpts"' not in page
+    assert '<h1 id="editor-title" data-hx-swap-oob="true">Reading the speech</h1>' in page
+
+
+def test_htmx_question_add_answers_the_question_list(client, author, draft_lesson):
+    client.force_login(author)
+    module = study(draft_lesson)
+    response = client.post(
+        module_url(draft_lesson, module, "question-add"),
+        {"new-revision": 1, "new-text": "Why then?", "new-skill": "contextualization"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert page.lstrip().startswith('<section aria-labelledby="questions-heading" id="questions"')
+    assert "Why then?" in page and "Save module" not in page
 
 
 # Modules: add, move, reorder, remove --------------------------------------------------------
@@ -653,3 +755,63 @@ def test_the_lesson_page_lists_modules_in_their_new_order(client, admin_user, dr
     client.post(module_url(draft_lesson, module, "module-move"), {"revision": 1, "direction": "up"})
     page = client.get(reverse("lessons:lesson-detail", args=[draft_lesson.pk])).content.decode()
     assert page.index(">Study<") < page.index(">Background<")
+
+
+def test_deleting_a_question_asks_first_and_keeping_it_changes_nothing(
+    client, author, draft_lesson
+):
+    client.force_login(author)
+    module = study(draft_lesson)
+    question = module.questions.get()
+    page = client.get(module_url(draft_lesson, module)).content.decode()
+    remove = module_url(draft_lesson, module, "question-remove", question.pk)
+    # The module page links to the question's confirm page; it has no button that deletes.
+    assert f'href="{remove}"' in page and f'action="{remove}"' not in page
+    confirm = client.get(remove)
+    assert confirm.status_code == 200
+    text = confirm.content.decode()
+    assert "Delete this question?" in text and question.text in text and "Keep it" in text
+    assert module.questions.filter(pk=question.pk).exists()
+    response = client.post(remove, {"revision": 1})
+    assert response.status_code == 302
+    assert not module.questions.filter(pk=question.pk).exists()
+
+
+def test_a_question_delete_without_revision_is_refused_on_its_confirm_page(
+    client, author, draft_lesson
+):
+    client.force_login(author)
+    module = study(draft_lesson)
+    question = module.questions.get()
+    response = client.post(module_url(draft_lesson, module, "question-remove", question.pk), {})
+    assert response.status_code == 400
+    assert "Delete this question?" in response.content.decode()
+    assert module.questions.filter(pk=question.pk).exists()
+
+
+def test_a_question_delete_from_a_stale_page_is_refused(client, author, draft_lesson):
+    client.force_login(author)
+    module = study(draft_lesson)
+    question = module.questions.get()
+    url = module_url(draft_lesson, module, "question-remove", question.pk)
+    client.post(module_url(draft_lesson, module), {"revision": 1, "title": "New", "body": ""})
+    assert client.post(url, {"revision": 1}).status_code == 409
+    assert module.questions.filter(pk=question.pk).exists()
+
+
+def test_saving_a_question_deleted_since_the_page_was_made_is_404(client, author, draft_lesson):
+    client.force_login(author)
+    module = study(draft_lesson)
+    question = module.questions.get()
+    url = module_url(draft_lesson, module, "question-edit", question.pk)
+    client.post(module_url(draft_lesson, module, "question-remove", question.pk), {"revision": 1})
+    response = client.post(
+        url,
+        {
+            f"q{question.pk}-revision": 1,
+            f"q{question.pk}-text": "Typed late",
+            f"q{question.pk}-skill": "sourcing",
+        },
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 404

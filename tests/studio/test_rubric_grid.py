@@ -145,22 +145,92 @@ def test_adding_and_removing_a_level_column(client, author, draft_lesson):
     )
     for criterion in rubric.criteria.all():
         assert [lv.points for lv in criterion.levels.all()] == [4, 3, 2, 1, 0]
-    response = client.post(rubric_url(draft_lesson), grid_data(rubric, 2, action="remove-level-1"))
+    data = grid_data(rubric, 2, action="remove-level-1")
+    response = client.post(rubric_url(draft_lesson), {**data, "confirmed": "yes"})
     assert response.status_code == 302
     for criterion in rubric.criteria.all():
         assert [lv.points for lv in criterion.levels.all()] == [3, 2, 1, 0]
 
 
-def test_removing_a_criterion(client, author, draft_lesson):
+def test_removing_a_level_asks_first_and_carries_the_typed_grid(client, author, draft_lesson):
+    client.force_login(author)
+    rubric = assignment(draft_lesson).rubric
+    top = cell(rubric, 0, 0)
+    data = grid_data(
+        rubric, 1, action="remove-level-1", cells={(1, 1): {"description": "Typed, not saved"}}
+    )
+    response = client.post(rubric_url(draft_lesson), data)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Remove level 1 from every criterion?" in page
+    assert top.title in page and "Keep the level: back to the grid" in page
+    assert 'name="confirmed" value="yes"' in page and "Typed, not saved" in page
+    # Nothing is removed or saved until the author confirms.
+    assert all(c.levels.count() == 4 for c in rubric.criteria.all())
+    assert cell(rubric, 1, 1).description != "Typed, not saved"
+    draft_lesson.refresh_from_db()
+    assert draft_lesson.revision == 1
+
+    confirmed = client.post(rubric_url(draft_lesson), {**data, "confirmed": "yes"})
+    assert confirmed.status_code == 302
+    assert all(c.levels.count() == 3 for c in rubric.criteria.all())
+    assert cell(rubric, 1, 0).description == "Typed, not saved"
+
+
+def test_keeping_the_level_goes_back_to_the_typed_grid_with_nothing_removed(
+    client, author, draft_lesson
+):
+    client.force_login(author)
+    rubric = assignment(draft_lesson).rubric
+    data = grid_data(
+        rubric,
+        1,
+        action="keep",
+        cells={(0, 0): {"description": "Still typed"}},
+        criteria={2: {"DELETE": "on"}},
+    )
+    response = client.post(rubric_url(draft_lesson), {**data, "confirmed": "yes"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Nothing removed" in page and "Still typed" in page and "Save rubric" in page
+    assert rubric.criteria.count() == 4
+    assert all(c.levels.count() == 4 for c in rubric.criteria.all())
+    assert cell(rubric, 0, 0).description != "Still typed"
+    # The box ticked to remove a criterion comes back unticked.
+    assert 'name="criteria-2-DELETE" id="id_criteria-2-DELETE" checked' not in page
+    assert "checked" not in page.split('name="criteria-2-DELETE"')[1].split(">")[0]
+
+
+def test_removing_a_criterion_asks_first(client, author, draft_lesson):
     client.force_login(author)
     rubric = assignment(draft_lesson).rubric
     data = grid_data(rubric, 1, criteria={3: {"DELETE": "on", "title": ""}})
-    assert client.post(rubric_url(draft_lesson), data).status_code == 302
+    response = client.post(rubric_url(draft_lesson), data)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Remove this criterion?" in page and "Keep it: back to the grid" in page
+    assert rubric.criteria.count() == 4
+    assert client.post(rubric_url(draft_lesson), {**data, "confirmed": "yes"}).status_code == 302
     assert list(rubric.criteria.values_list("title", flat=True)) == [
         "Claim",
         "Evidence",
         "Sourcing",
     ]
+
+
+def test_the_removal_confirmation_comes_in_place_under_htmx(client, author, draft_lesson):
+    client.force_login(author)
+    rubric = assignment(draft_lesson).rubric
+    response = client.post(
+        rubric_url(draft_lesson),
+        grid_data(rubric, 1, action="remove-level-2"),
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert page.lstrip().startswith('<div id="editor"') and "<html" not in page
+    assert "Remove level 2 from every criterion?" in page and 'data-hx-post="' in page
+    assert all(c.levels.count() == 4 for c in rubric.criteria.all())
 
 
 def test_an_unknown_action_is_refused(client, author, draft_lesson):
