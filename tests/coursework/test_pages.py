@@ -749,3 +749,42 @@ def test_the_etag_a_module_page_sends_is_the_one_it_then_confirms(
         assert sent.status_code == 200
         confirmed = as_student.get(url, HTTP_IF_NONE_MATCH=sent["ETag"])
         assert confirmed.status_code == 304, f"module {position}"
+
+
+def test_the_first_opening_sends_an_etag_the_next_request_confirms(as_student, assignment):
+    # Recording the visit writes the work stamp the page's ETag is made from, so even the
+    # first page of each module can be confirmed.
+    for position in (READING, STUDY, COMPARE, DISCUSS, WRITE):
+        url = module_url(assignment, position)
+        first = as_student.get(url)
+        assert first.status_code == 200
+        confirmed = as_student.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+        assert confirmed.status_code == 304, f"module {position}"
+
+
+def test_work_saved_in_another_tab_while_the_visit_is_recorded_is_not_hidden(
+    as_student, assignment, student
+):
+    """Another tab's answers landing between recording the visit and reading the student's
+    progress show on the page; its ETag, made from the work stamp the visit wrote, is then
+    older than the page, so the next request renders again rather than confirm it."""
+    url = module_url(assignment, STUDY)
+    read_place = services.place_in_lesson
+
+    def other_tab_answers_then_read(**kwargs):
+        for question in assignment.lesson.modules.get(position=STUDY).questions.all():
+            services.answer_save(
+                assignment=assignment, student=student, question=question, text="Other tab."
+            )
+        return read_place(**kwargs)
+
+    with mock.patch.object(services, "place_in_lesson", other_tab_answers_then_read):
+        sent = as_student.get(url)
+    assert "Other tab." in page(sent)
+    again = as_student.get(url, HTTP_IF_NONE_MATCH=sent["ETag"])
+    assert again.status_code == 200
+    assert "Other tab." in page(again)
+    assert (
+        Progress.objects.get(assignment=assignment, student=student, module__position=STUDY).state
+        == Progress.State.COMPLETE
+    )

@@ -1,7 +1,11 @@
-"""The student's pages use a fixed number of queries, however big the class and the lesson."""
+"""The student's pages and saves use a fixed number of queries, however big the class and the
+lesson: the numbers below, beyond the session (unless read from the shared cache) and the user
+every signed-in request reads first."""
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -9,10 +13,35 @@ from accounts.models import Classroom, Enrollment, User
 from coursework import services
 from coursework.models import Answer, Post, Submission
 from lessons.models import Lesson, Module, Question
+from tests.conftest import not_modified_queries
 from tests.coursework.conftest import ALL_KINDS, build_lesson, module_url
 
 SMALL_CLASS, BIG_CLASS = 5, 200
 SHORT_LESSON, LONG_LESSON = 3, 15
+
+# A module opened again: the assignment with the access check, the last visit, the work stamp
+# and the progress; then the answers, the discussion or the written work it shows (the
+# lesson's outline and published content come from the shared cache).
+MODULE_PAGE = {
+    "background": 4,
+    "document_study": 5,
+    "corroboration": 5,
+    "discussion": 8,
+    "assignment": 7,
+}
+# The classes with their assignments and work stamps (also the ETag's query), the lessons'
+# module counts, the student's progress and the teachers' names.
+HOME = 4
+# The assignment, the answer locked, changed, counted with its module's others, the
+# progress and the work stamp (the transaction's savepoint and its release are counted too).
+ANSWER_SAVE = 8
+# The assignment, the draft changed and read back, the progress and the work stamp.
+DRAFT_SAVE = 7
+
+
+def signed_in() -> int:
+    """The session (unless read from the shared cache) and the user."""
+    return not_modified_queries() - 1
 
 
 def make_class(name: str, size: int, teacher: User) -> tuple[Classroom, list[User]]:
@@ -114,7 +143,7 @@ def test_module_page_queries_do_not_grow_with_class_or_lesson_size(
             counts[(lesson.modules.count(), classroom.name)] = count_queries(
                 client, students[0], url
             )
-    assert len(set(counts.values())) == 1, counts
+    assert set(counts.values()) == {signed_in() + MODULE_PAGE[kind]}, counts
 
 
 def test_student_home_queries_do_not_grow_with_class_or_lesson_size(
@@ -134,4 +163,72 @@ def test_student_home_queries_do_not_grow_with_class_or_lesson_size(
     for lesson in (short, long, make_lesson(document, "background", SHORT_LESSON)):
         setup_assignment(lesson, small, small_students, teacher, 4)
     counts["three lessons"] = count_queries(client, small_students[0], reverse("coursework:home"))
-    assert len(set(counts.values())) == 1, counts
+    assert set(counts.values()) == {signed_in() + HOME}, counts
+
+
+def saving_queries(client, student, url: str, data: dict, **headers) -> int:
+    client.force_login(student)
+    with CaptureQueriesContext(connection) as context:
+        assert client.post(url, data, **headers).status_code == 200
+    return len(context.captured_queries)
+
+
+def test_autosaves_use_a_fixed_number_of_queries(client, teacher, document, classes):
+    (small, small_students), (big, big_students) = classes
+    counts = {}
+    for classroom, students, working in ((small, small_students, 4), (big, big_students, 40)):
+        lesson = make_lesson(document, "document_study", LONG_LESSON)
+        assignment = setup_assignment(lesson, classroom, students, teacher, working)
+        study = lesson.modules.get(position=2)
+        writing = lesson.modules.filter(kind=Module.Kind.ASSIGNMENT).first()
+        question = study.questions.first()
+        answer = Answer.objects.get(assignment=assignment, student=students[0], question=question)
+        draft = Submission.objects.get(assignment=assignment, student=students[0], module=writing)
+        client.force_login(students[0])
+        client.get(module_url(assignment, 2))  # the outline is then in the shared cache
+        counts[(classroom.name, "answer")] = saving_queries(
+            client,
+            students[0],
+            module_url(assignment, 2, "answers-save"),
+            {f"answer-{question.pk}": "Changed", f"revision-{question.pk}": answer.revision},
+            HTTP_HX_REQUEST="true",
+        )
+        counts[(classroom.name, "draft")] = saving_queries(
+            client,
+            students[0],
+            module_url(assignment, writing.position, "draft-save"),
+            {"text": "Changed", "revision": draft.revision},
+            HTTP_HX_REQUEST="true",
+            HTTP_X_AUTOSAVE="1",
+        )
+    assert counts == {
+        (name, kind): signed_in() + (ANSWER_SAVE if kind == "answer" else DRAFT_SAVE)
+        for name in ("small", "big")
+        for kind in ("answer", "draft")
+    }, counts
+
+
+def test_a_published_lessons_outline_and_content_are_read_once_for_the_class(
+    client, student, classmate, assignment
+):
+    cache.clear()
+    url = module_url(assignment, 2)
+    client.force_login(student)
+    assert client.get(url).status_code == 200
+    other = Client()
+    other.force_login(classmate)
+    with CaptureQueriesContext(connection) as context:
+        assert other.get(url).status_code == 200
+    lesson_tables = [q["sql"] for q in context.captured_queries if 'FROM "lessons_' in q["sql"]]
+    assert lesson_tables == []
+
+
+def test_a_draft_lessons_outline_is_read_on_every_page(client, student, assignment):
+    cache.clear()
+    Lesson.objects.filter(pk=assignment.lesson_id).update(status=Lesson.Status.DRAFT)
+    url = module_url(assignment, 2)
+    client.force_login(student)
+    for _ in range(2):
+        with CaptureQueriesContext(connection) as context:
+            assert client.get(url).status_code == 200
+        assert any('FROM "lessons_module"' in q["sql"] for q in context.captured_queries)

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from coursework import services
 from coursework.models import Assignment, Progress
-from tests.coursework.conftest import READING, build_lesson, module_url, page
+from tests.coursework.conftest import READING, STUDY, build_lesson, module_url, page
 
 HOME = reverse("coursework:home")
 
@@ -101,3 +101,26 @@ def test_lessons_of_other_classes_and_withdrawn_ones_are_not_listed(
     assert html.count("The Bridge</a>") == 1  # its own class's, not Modern Europe's
     assert "Modern Europe" not in html
     assert "The Ferry" not in html
+
+
+def test_class_whose_lessons_were_all_withdrawn_is_still_listed(home, assignment, teacher):
+    services.assignment_withdraw(assignment=assignment)
+    html = home()
+    assert "No lessons are assigned to you yet." in html
+    classes = html.split("<h2>Your classes</h2>")[1]
+    assert "<h3>History 10</h3>" in classes
+    assert f"Teacher: {teacher.display_name}" in classes
+
+
+def test_answers_saved_through_the_service_change_the_home_and_its_etag(
+    client, home, assignment, student
+):
+    first = client.get(HOME)
+    study = assignment.lesson.modules.get(position=STUDY)
+    for question in study.questions.all():
+        services.answer_save(
+            assignment=assignment, student=student, question=question, text="Its leader."
+        )
+    again = client.get(HOME, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 200
+    assert "1 of 5 modules complete" in card_of(page(again), "The Bridge")
