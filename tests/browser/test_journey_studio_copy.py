@@ -72,7 +72,7 @@ def test_a_teachers_copy_reaches_only_their_class(visit, school):
 
     # From their catalogue they assign the copy to their class, choosing class and dates.
     page = teacher.go("/lessons/")
-    expect(page.get_by_text("Your own copy")).to_be_visible()
+    expect(page.get_by_text("Your own copy", exact=True)).to_be_visible()
     page.locator(".card").filter(has_text="Your own copy").get_by_role(
         "link", name=f"Assign {copy.title}"
     ).click()
@@ -88,7 +88,7 @@ def test_a_teachers_copy_reaches_only_their_class(visit, school):
     other = visit("teacher2")
     other.log_in("teacher2")
     page = other.go("/lessons/")
-    expect(page.get_by_text("Your own copy")).to_have_count(0)
+    expect(page.get_by_text("Your own copy", exact=True)).to_have_count(0)
     response = page.context.request.get(other.base + f"/lessons/{copy.pk}/")
     assert response.status == 404
     other.go(f"/lessons/{lesson.pk}/assign/")
@@ -109,3 +109,14 @@ def test_a_teachers_copy_reaches_only_their_class(visit, school):
     page = classmate.go(f"/work/{theirs.pk}/{study.position}/")
     expect(page.get_by_label(original, exact=True)).to_be_visible()
     expect(page.get_by_text(CHANGED)).to_have_count(0)
+
+    # Archiving the copy takes it out of the teacher's catalogue; the class keeps reading it.
+    page = teacher.go(f"/studio/lessons/{copy.pk}/checklist/")
+    teacher.follow("Archive this lesson…")
+    expect(page.get_by_text("Classes it is already assigned to keep it")).to_be_visible()
+    teacher.submit("Archive", exact=True)
+    expect(page.get_by_role("status").first).to_contain_text("Archived")
+    page = teacher.go("/lessons/")
+    expect(page.get_by_text("Your own copy", exact=True)).to_have_count(0)
+    page = student.go(f"/work/{mine.pk}/{study.position}/")
+    expect(page.get_by_label(CHANGED)).to_be_visible()
