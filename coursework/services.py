@@ -4,6 +4,7 @@ import re
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -122,6 +123,11 @@ def progress_set(*, assignment, student, module, complete: bool | None) -> Progr
 ACTIVITY_RESOLUTION = timedelta(minutes=2)
 
 
+class ModuleProgress(NamedTuple):
+    state: str
+    last_activity_at: datetime
+
+
 @dataclass
 class PlaceInLesson:
     """What a student's module page shows of their work's state: their work stamp (None
@@ -129,7 +135,7 @@ class PlaceInLesson:
     whatever changes the progress also changes the stamp, so the stamp is never newer."""
 
     work_stamp: int | None
-    progress: dict[int, Progress]
+    progress: dict[int, ModuleProgress]
 
 
 def place_in_lesson(
@@ -141,8 +147,8 @@ def place_in_lesson(
     stamp = recorded_stamp
     if stamp is None:
         stamp = next(iter(WorkStamp.objects.filter(**keys).values_list("stamp", flat=True)), None)
-    progress = {p.module_id: p for p in Progress.objects.filter(**keys)}
-    return PlaceInLesson(stamp, progress)
+    rows = Progress.objects.filter(**keys).values_list("module_id", "state", "last_activity_at")
+    return PlaceInLesson(stamp, {module_id: ModuleProgress(*row) for module_id, *row in rows})
 
 
 def last_visit(*, assignment: Assignment, student: User) -> tuple[int, datetime] | None:

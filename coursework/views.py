@@ -11,7 +11,6 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.access import classroom_for_teacher, classrooms_visible_to, with_student_counts
-from accounts.forms import JoinForm
 from accounts.pages import class_page
 from config.feedback import refusal_show
 from lessons.models import Module
@@ -54,7 +53,6 @@ def home(request):
     # The rows its ETag was made from, when there is one. A student's class cards name the
     # teachers; they show no head count.
     ctx = student_home(request.user, getattr(request, "student_home_rows", None))
-    ctx["join_form"] = JoinForm()
     return render(request, "coursework/home_student.html", ctx)
 
 
@@ -218,10 +216,12 @@ def _player_context(
     }
     if module.kind in services.ANSWERED_KINDS and questions:
         ctx["answers"] = {
-            a.question_id: a
-            for a in Answer.objects.filter(
-                assignment=assignment, student=student, question_id__in=[q.pk for q in questions]
-            )
+            row["question_id"]: row
+            for row in Answer.objects.filter(
+                assignment_id=assignment.pk,
+                student_id=student.pk,
+                question_id__in=[q.pk for q in questions],
+            ).values("question_id", "text", "revision")
         }
     if module.kind == Module.Kind.DISCUSSION:
         ctx.update(discussion_for_student(assignment=assignment, module=module, student=student))

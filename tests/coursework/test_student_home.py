@@ -3,9 +3,11 @@
 from datetime import timedelta
 
 import pytest
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.forms import JoinForm
 from coursework import services
 from coursework.models import Assignment, Progress
 from tests.coursework.conftest import READING, STUDY, build_lesson, module_url, page
@@ -124,3 +126,14 @@ def test_answers_saved_through_the_service_change_the_home_and_its_etag(
     again = client.get(HOME, HTTP_IF_NONE_MATCH=first["ETag"])
     assert again.status_code == 200
     assert "1 of 5 modules complete" in card_of(page(again), "The Bridge")
+
+
+def test_join_form_on_the_home_is_the_join_forms_own_field(home):
+    field = render_to_string("includes/field.html", {"field": JoinForm()["code"]})
+    panel = home().split('<section class="panel" aria-labelledby="join-heading">')[1]
+
+    def words(html: str) -> list[str]:
+        return html.split()
+
+    assert " ".join(words(field)) in " ".join(words(panel))
+    assert f'action="{reverse("accounts:class-join")}"' in panel
