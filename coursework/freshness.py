@@ -11,8 +11,9 @@ waiting, since they show once.
 |-------------------|-------------------------------------------------------------------------|
 | module page       | assignment and work stamps, class archived, overdue, whether reopening  |
 |                   | records activity again, how many of the student's own posts are editable|
-| student home      | per class: its stamp, archived, its assignments' stamps, open and        |
-|                   | overdue counts, the student's work stamps                               |
+| student home      | the page's own rows: each class (stamp, name, archived) with its        |
+|                   | active assignments (stamp, dates, lesson) and the student's work stamp  |
+|                   | in each; whether each has opened and is overdue                         |
 | progress dashboard| assignment stamp, every work stamp, overdue, a 5-minute time bucket     |
 | gradebook         | class stamp, its assignments' and work stamps, overdue count            |
 

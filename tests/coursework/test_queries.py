@@ -208,9 +208,13 @@ def test_autosaves_use_a_fixed_number_of_queries(client, teacher, document, clas
     }, counts
 
 
+@pytest.mark.parametrize("status", [Lesson.Status.PUBLISHED, Lesson.Status.ARCHIVED])
 def test_a_published_lessons_outline_and_content_are_read_once_for_the_class(
-    client, student, classmate, assignment
+    client, student, classmate, assignment, status
 ):
+    # A lesson archived when its next version was published stays with the classes that
+    # have it, as unchanging as before.
+    Lesson.objects.filter(pk=assignment.lesson_id).update(status=status)
     cache.clear()
     url = module_url(assignment, 2)
     client.force_login(student)
