@@ -41,11 +41,13 @@ class EpochMinute(Func):
     output_field = BigIntegerField()
 
     def as_sqlite(self, compiler, connection, **extra_context):
+        # Stored as text, "YYYY-MM-DD HH:MM:SS.ffffff" in UTC. The seconds' fraction is cut
+        # off first: SQLite keeps times to the millisecond and would round 59.9996 up.
         if connection.Database.sqlite_version_info >= (3, 38):
-            template = "(unixepoch(%(expressions)s) / 60)"
+            template = "(unixepoch(substr(%(expressions)s, 1, 19)) / 60)"
             return self.as_sql(compiler, connection, template=template, **extra_context)
         # As django.db.models.functions.Cast does: the format string goes in as a parameter.
-        template = "(CAST(strftime(%%s, %(expressions)s) AS INTEGER) / 60)"
+        template = "(CAST(strftime(%%s, substr(%(expressions)s, 1, 19)) AS INTEGER) / 60)"
         sql, params = self.as_sql(compiler, connection, template=template, **extra_context)
         return sql, ("%s", *params)
 

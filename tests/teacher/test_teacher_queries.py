@@ -81,6 +81,20 @@ PAGES = {
 }
 
 
+# Beyond the session and the user: the dashboard's ETag, access, modules with their questions,
+# roster, late hand-ins, progress, answers and grades; the grading screen's access, submission,
+# versions with their grades, scores and the queue's order (the rubric comes from the cache).
+QUERIES = {
+    "dashboard": 11,
+    "dashboard-csv": 10,
+    "grading": 10,
+    "grade": 8,
+    "gradebook": 12,
+    "gradebook-csv": 11,
+    "discussion": 8,
+}
+
+
 def test_teacher_pages_use_the_same_queries_for_5_and_40_students(as_teacher, classes):
     small, large = (
         {
@@ -89,5 +103,21 @@ def test_teacher_pages_use_the_same_queries_for_5_and_40_students(as_teacher, cl
         }
         for built in classes
     )
-    assert small == large
-    assert small["grade"] <= 20  # the rubric is loaded once, not level by level
+    assert small == large == QUERIES
+
+
+def test_opening_ungraded_work_adds_only_the_empty_grade_and_its_work_stamp(as_teacher, classes):
+    classroom, assignment, talk, submission = classes[1]
+    opened = next(
+        s
+        for s in assignment.submissions.exclude(status="draft")
+        if not s.versions.filter(grade__isnull=False).exists()
+    )
+    as_teacher.get(reverse("coursework:grade", args=[assignment.pk, submission.pk]))  # rubric
+    url = reverse("coursework:grade", args=[assignment.pk, opened.pk])
+    with CaptureQueriesContext(connection) as queries:
+        assert as_teacher.get(url).status_code == 200
+    made = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("INSERT")]
+    assert [sql.split()[2] for sql in made] == ['"coursework_grade"', '"coursework_workstamp"']
+    # A grade made now has no scores to read; the two writes go in one savepoint.
+    assert len(queries) == QUERIES["grade"] - 1 + 4
