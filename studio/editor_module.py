@@ -99,10 +99,6 @@ def module_page(
             initial={"revision": module.revision},
             choices=services.excerpts_to_pick(module),
         ),
-        "new_question": new_question
-        or QuestionForm(
-            initial={"revision": module.revision}, module=module, excerpts=excerpts, prefix="new"
-        ),
         "documents": lesson.documents.defer("raw_text", "cleaned_text", "report"),
         "problem": problem,
         "conflict": conflict,
@@ -112,6 +108,12 @@ def module_page(
         "revision_now": module.revision,
         "takes_excerpts": module.kind != Module.Kind.ASSIGNMENT or bool(excerpts),
     }
+    ctx["new_question"] = new_question or QuestionForm(
+        initial={"revision": module.revision}, module=module, excerpts=excerpts, prefix="new"
+    )
+    if section == "excerpts" and lesson.is_editable:
+        # The questions' "About" choices list the module's excerpts, which just changed.
+        ctx["choice_forms"] = [item["form"] for item in items] + [ctx["new_question"]]
     response = editor_render(
         request, "module_edit", ctx, status=status, section=partial_name, title=section == "text"
     )

@@ -15,6 +15,19 @@
     }
   });
 
+  // A question's excerpt choices sent again after the module's excerpts changed keep the
+  // choice the author made but has not saved, when that excerpt is still there.
+  document.addEventListener("htmx:oobBeforeSwap", function (event) {
+    const target = event.detail.target;
+    if (!target.id || !target.id.startsWith("choice-")) return;
+    const before = target.querySelector("select");
+    const after = event.detail.fragment.querySelector("select");
+    if (!before || !after) return;
+    if (Array.from(after.options).some((option) => option.value === before.value)) {
+      after.value = before.value;
+    }
+  });
+
   // A save that succeeded at revision `was` proves that nothing else on the page was out of
   // date, so the forms still carrying `was` now carry the save's new revision; a form left
   // older than that stays older, and the server refuses it as stale.

@@ -815,3 +815,26 @@ def test_saving_a_question_deleted_since_the_page_was_made_is_404(client, author
         HTTP_HX_REQUEST="true",
     )
     assert response.status_code == 404
+
+
+def test_htmx_excerpt_add_sends_the_questions_excerpt_choices_again(client, author, draft_lesson):
+    client.force_login(author)
+    source = study(draft_lesson).excerpts.get()
+    reading = draft_lesson.modules.get(kind="background")
+    question = Question.objects.create(module=reading, position=0, text="Why?", skill="sourcing")
+    response = client.post(
+        module_url(draft_lesson, reading, "excerpt-add"),
+        {"revision": 1, "excerpt": source.pk},
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert page.lstrip().startswith('<section aria-labelledby="excerpts-heading" id="excerpts"')
+    copy = reading.excerpts.get()
+    # The question's form and the new-question form are left alone; only their "About"
+    # choices come again, out of band, now offering the added excerpt.
+    assert "Add question" not in page and 'id="questions"' not in page
+    for prefix in (f"q{question.pk}", "new"):
+        choice = page.split(f'<div id="choice-{prefix}" class="studio-choice"')[1]
+        assert choice.startswith(' data-hx-swap-oob="true">')
+        assert f'<option value="{copy.pk}">' in choice.split("</select>")[0]
