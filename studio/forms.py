@@ -66,6 +66,11 @@ class LessonFieldsForm(PlainText, forms.Form):
         max_length=40, required=False, help_text="For example: Grades 9–12"
     )
     estimated_minutes = forms.IntegerField(min_value=5, max_value=600, label="Estimated minutes")
+    slug = forms.SlugField(
+        max_length=80,
+        label="Short name",
+        help_text="Letters, numbers and hyphens, used in addresses; every version shares it.",
+    )
 
     @classmethod
     def for_lesson(cls, lesson: Lesson, **kwargs):
@@ -77,7 +82,7 @@ class LessonFieldsForm(PlainText, forms.Form):
         return LessonFields(**{name: data[name] for name in LESSON_FIELDS})
 
 
-LESSON_FIELDS = ["title", "central_question", "summary", "grade_band", "estimated_minutes"]
+LESSON_FIELDS = ["title", "central_question", "summary", "grade_band", "estimated_minutes", "slug"]
 
 
 class ModuleAddForm(PlainText, forms.Form):

@@ -36,6 +36,7 @@ class LessonFields:
     summary: str
     grade_band: str
     estimated_minutes: int
+    slug: str
 
 
 @dataclass(frozen=True)
@@ -98,11 +99,25 @@ def _moved(pks: list[int], pk: int, direction: str) -> list[int]:
 @transaction.atomic
 def lesson_fields_save(*, lesson: Lesson, revision: int, fields: LessonFields) -> Lesson:
     locked = lock_lesson(lesson, revision)
+    _check_slug(locked, fields.slug)
     for name, value in vars(fields).items():
         setattr(locked, name, value)
     locked.revision += 1
     locked.save(update_fields=[*vars(fields), "revision"])
     return locked
+
+
+def _check_slug(lesson: Lesson, slug: str) -> None:
+    """A lesson's short name ties its versions together: a later version keeps it, and no
+    other lesson may take one already in use."""
+    if slug == lesson.slug:
+        return
+    if lesson.previous_version_id:
+        raise ValidationError(
+            f"The short name stays “{lesson.slug}”: every version of a lesson shares it."
+        )
+    if Lesson.objects.filter(slug=slug).exclude(pk=lesson.pk).exists():
+        raise ValidationError(f"Another lesson already uses the short name “{slug}”.")
 
 
 @transaction.atomic

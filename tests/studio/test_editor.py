@@ -28,6 +28,7 @@ def lesson_fields(lesson, **changes):
         "summary": lesson.summary,
         "grade_band": lesson.grade_band,
         "estimated_minutes": lesson.estimated_minutes,
+        "slug": lesson.slug,
     }
     return {**data, **changes}
 
@@ -147,6 +148,52 @@ def test_saving_the_lesson_changes_its_fields_and_revision(client, author, draft
         45,
     )
     assert draft_lesson.revision == 2
+
+
+def test_the_short_name_can_be_set_where_it_is_missing(client, author, draft_lesson):
+    Lesson.objects.filter(pk=draft_lesson.pk).update(slug="")
+    draft_lesson.refresh_from_db()
+    client.force_login(author)
+    page = client.get(edit_url(draft_lesson)).content.decode()
+    assert 'name="slug"' in page
+    response = client.post(edit_url(draft_lesson), lesson_fields(draft_lesson, slug="the-bridge"))
+    assert response.status_code == 302
+    draft_lesson.refresh_from_db()
+    assert draft_lesson.slug == "the-bridge"
+
+
+@pytest.mark.parametrize("slug", ["", "not a slug!"])
+def test_a_missing_or_malformed_short_name_is_refused(client, author, draft_lesson, slug):
+    before = draft_lesson.slug
+    client.force_login(author)
+    response = client.post(edit_url(draft_lesson), lesson_fields(draft_lesson, slug=slug))
+    assert response.status_code == 400
+    draft_lesson.refresh_from_db()
+    assert (draft_lesson.slug, draft_lesson.revision) == (before, 1)
+
+
+def test_another_lessons_short_name_is_refused(client, author, draft_lesson):
+    other = Lesson.objects.create(title="Other", central_question="?", slug="taken")
+    client.force_login(author)
+    response = client.post(edit_url(draft_lesson), lesson_fields(draft_lesson, slug=other.slug))
+    assert response.status_code == 400
+    assert "Another lesson already uses the short name" in response.content.decode()
+    draft_lesson.refresh_from_db()
+    assert draft_lesson.slug != "taken" and draft_lesson.revision == 1
+
+
+def test_a_later_version_keeps_its_short_name(client, author, draft_lesson):
+    first = Lesson.objects.create(
+        title="The Bridge", central_question="?", slug=draft_lesson.slug or "bridge"
+    )
+    Lesson.objects.filter(pk=draft_lesson.pk).update(previous_version=first, slug=first.slug)
+    draft_lesson.refresh_from_db()
+    client.force_login(author)
+    response = client.post(edit_url(draft_lesson), lesson_fields(draft_lesson, slug="renamed"))
+    assert response.status_code == 400
+    assert "every version of a lesson shares it" in response.content.decode()
+    draft_lesson.refresh_from_db()
+    assert draft_lesson.slug == first.slug and draft_lesson.revision == 1
 
 
 def test_an_empty_title_is_refused_and_nothing_changes(client, author, draft_lesson):
