@@ -43,6 +43,10 @@ def latest_version(submission: Submission) -> SubmissionVersion | None:
     return submission.versions.order_by("-number").first()
 
 
+# Every status but the draft's: work a teacher grades, has graded, or sent back.
+HANDED_IN = [status for status in Submission.Status.values if status != Submission.Status.DRAFT]
+
+
 def grading_order(
     *, assignment_id: int, module_id: int, rubrics: dict[int, RubricTable] | None = None
 ) -> list[tuple[int, str]]:
@@ -56,8 +60,9 @@ def grading_order(
     # The latest version's row is the last of its submission's, and stays.
     latest = {
         row[0]: row
-        for row in Submission.objects.filter(assignment_id=assignment_id, module_id=module_id)
-        .exclude(status=Submission.Status.DRAFT)
+        for row in Submission.objects.filter(
+            assignment_id=assignment_id, module_id=module_id, status__in=HANDED_IN
+        )
         .order_by("submitted_at", "pk", "versions__number")
         .values_list("pk", "status", "versions__grade__rubric")
         # Counting the level column counts the scores that have a level chosen.

@@ -130,7 +130,9 @@ def _grading_context(assignment, submission, **extra):
     """What the grading screen shows of a submission: its versions, and the latest one's grade
     (made, empty, the first time a teacher opens it) with its scores and the grades it
     replaced, which are kept only when returned work is regraded."""
-    versions = list(SubmissionVersion.objects.filter(submission=submission).select_related("grade"))
+    versions = list(
+        SubmissionVersion.objects.filter(submission_id=submission.pk).select_related("grade")
+    )
     ctx = {"assignment": assignment, "submission": submission, "versions": versions, "grade": None}
     rubric = None
     if versions:
@@ -176,9 +178,9 @@ def _submission_for(
     assignment = assignment_for_teacher(request.user, pk)
     found = Submission.objects.select_related("student", "module__rubric" if rubric else "module")
     if not drafts:
-        found = found.exclude(status=Submission.Status.DRAFT)
+        found = found.filter(status__in=grading.HANDED_IN)
     try:
-        submission = found.get(pk=submission_pk, assignment=assignment)
+        submission = found.get(pk=submission_pk, assignment_id=assignment.pk)
     except Submission.DoesNotExist:
         raise Http404("No such submission") from None
     submission.assignment = assignment
