@@ -146,6 +146,11 @@ class Enrollment(models.Model):
         related_name="+",
         help_text="The teacher who added the student; empty when they joined with the code.",
     )
+    accommodation = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="For example “extra time” or “read-aloud”; only the class's teachers see it.",
+    )
 
     objects = EnrollmentQuerySet.as_manager()
 

@@ -40,6 +40,15 @@ class Assignment(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
+    # Given to the whole class, or only to the students listed in `students`; the others
+    # never see it.
+    for_whole_class = models.BooleanField(default=True)
+    students = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="assigned_individually",
+        help_text="When not for the whole class: the students it is given to.",
+    )
     # Changes whenever something every student's page shows changes: the assignment, its
     # class and roster, the discussion, a member's name (see coursework.stamps).
     stamp = models.IntegerField(default=new_stamp, editable=False)
@@ -263,3 +272,62 @@ class SubmissionVersion(models.Model):
 
 # Grades live in their own module; importing them here registers them with the app.
 from .grades import CriterionScore, Grade  # noqa: E402, F401
+
+
+class StudentDates(models.Model):
+    """One student's own open and due dates for an assignment (an extension, say). Where a
+    row exists, its dates replace the assignment's for that student everywhere."""
+
+    assignment = models.ForeignKey(
+        Assignment, on_delete=models.CASCADE, related_name="student_dates"
+    )
+    student = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="own_dates"
+    )
+    opens_at = models.DateTimeField(null=True, blank=True)
+    due_at = models.DateTimeField(null=True, blank=True)
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    set_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "student dates"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assignment", "student"], name="student_dates_one_per_assignment"
+            ),
+            models.CheckConstraint(
+                condition=Q(opens_at__isnull=True)
+                | Q(due_at__isnull=True)
+                | Q(due_at__gte=models.F("opens_at")),
+                name="student_dates_due_after_open",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.student} in {self.assignment}"
+
+
+class BankedComment(models.Model):
+    """A teacher's reusable grading comment, for the whole work or for one rubric criterion."""
+
+    teacher = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="banked_comments"
+    )
+    criterion = models.ForeignKey(
+        "lessons.Criterion",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Empty for a comment on the work as a whole.",
+    )
+    text = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["teacher", "criterion", "text"]
+
+    def __str__(self) -> str:
+        return self.text[:60]
