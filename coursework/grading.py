@@ -46,6 +46,17 @@ def latest_version(submission: Submission) -> SubmissionVersion | None:
 # Every status but the draft's: work a teacher grades, has graded, or sent back.
 HANDED_IN = [status for status in Submission.Status.values if status != Submission.Status.DRAFT]
 
+# The grading queue's rows, as grading_order reads them for one assignment's written module:
+# one row per version, the latest last, with its grade's rubric and how many of its scores
+# have a level chosen (counting the level column counts those). Put together once, as
+# Prefetch querysets are, since joining its relations cost more than running it.
+_QUEUE_ROWS = (
+    Submission.objects.filter(status__in=HANDED_IN)
+    .order_by("submitted_at", "pk", "versions__number")
+    .values_list("pk", "status", "versions__grade__rubric")
+    .annotate(levels=Count("versions__grade__scores__level"))
+)
+
 
 def grading_order(
     *, assignment_id: int, module_id: int, rubrics: dict[int, RubricTable] | None = None
@@ -59,14 +70,7 @@ def grading_order(
     holds one score per criterion, each of its rubric, as grade_save checks)."""
     # The latest version's row is the last of its submission's, and stays.
     latest = {
-        row[0]: row
-        for row in Submission.objects.filter(
-            assignment_id=assignment_id, module_id=module_id, status__in=HANDED_IN
-        )
-        .order_by("submitted_at", "pk", "versions__number")
-        .values_list("pk", "status", "versions__grade__rubric")
-        # Counting the level column counts the scores that have a level chosen.
-        .annotate(levels=Count("versions__grade__scores__level"))
+        row[0]: row for row in _QUEUE_ROWS.filter(assignment_id=assignment_id, module_id=module_id)
     }.values()
     rubrics = rubrics or {}
     criteria = {
