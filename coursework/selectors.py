@@ -78,6 +78,29 @@ def student_home_rows(student: User) -> list[HomeRow]:
     return rows
 
 
+def class_teachers(stamps: dict[int, int]) -> dict[int, list[str]]:
+    """The teachers' names of each class (by pk: its stamp), in the order the User model
+    gives. From the shared cache, which the whole class shares, under the class's stamp:
+    it changes whenever the class's teachers or their names do (coursework.stamps)."""
+    keys = {f"class-teachers:{pk}:{stamp}": pk for pk, stamp in stamps.items()}
+    found = cache.get_many(list(keys))
+    names = {keys[key]: value for key, value in found.items()}
+    missing = [pk for pk in stamps if pk not in names]
+    if missing:
+        read: dict[int, list[str]] = {pk: [] for pk in missing}
+        for classroom_id, first_name, last_name, username in User.objects.filter(
+            teaching__in=missing
+        ).values_list("teaching", "first_name", "last_name", "username"):
+            teacher = User(first_name=first_name, last_name=last_name, username=username)
+            read[classroom_id].append(teacher.display_name)
+        cache.set_many(
+            {f"class-teachers:{pk}:{stamps[pk]}": value for pk, value in read.items()},
+            timeout=24 * 3600,
+        )
+        names.update(read)
+    return names
+
+
 @dataclass
 class LessonRow:
     assignment_pk: int
@@ -163,13 +186,7 @@ def student_home(student: User, rows: list[HomeRow] | None = None) -> dict:
     far = now.replace(year=9999)
     lesson_rows.sort(key=lambda r: (not r.is_open, not r.is_late, r.is_complete, r.due_at or far))
     classes: dict[int, HomeRow] = {row.classroom_pk: row for row in rows}
-    teachers: dict[int, list[str]] = {pk: [] for pk in classes}
-    if classes:
-        for classroom_id, first_name, last_name, username in User.objects.filter(
-            teaching__in=classes
-        ).values_list("teaching", "first_name", "last_name", "username"):
-            teacher = User(first_name=first_name, last_name=last_name, username=username)
-            teachers[classroom_id].append(teacher.display_name)
+    teachers = class_teachers({pk: row.classroom_stamp for pk, row in classes.items()})
     classrooms = [
         HomeClass(row.classroom_pk, row.classroom_name, row.classroom_archived, teachers[pk])
         for pk, row in classes.items()

@@ -30,8 +30,9 @@ MODULE_PAGE = {
     "assignment": 7,
 }
 # The classes with their assignments and work stamps (also the ETag's query), the lessons'
-# module counts, the student's progress and the teachers' names.
-HOME = 4
+# module counts and the student's progress (the teachers' names come from the shared cache,
+# under each class's stamp, once a page has read them).
+HOME = 3
 # The assignment, the answer locked, changed, counted with its module's others, the
 # progress and the work stamp (the transaction's savepoint and its release are counted too).
 ANSWER_SAVE = 8
