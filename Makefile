@@ -20,11 +20,13 @@ setup: $(STAMP)
 demo: setup
 	$(BIN)/python manage.py load_demo
 
-# The background worker (roster imports) runs beside the server and stops with it. It does not
-# reload on code changes, since a reloading worker's child would outlive a stopped server.
+# The background worker (roster imports, notification digests and reminders) and the clock that
+# queues the daily digest and hourly reminders run beside the server and stop with it. They do
+# not reload on code changes, since a reloading worker's child would outlive a stopped server.
 run: demo
 	$(BIN)/python manage.py db_worker --no-reload & worker=$$!; \
-	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT; trap 'exit 130' INT TERM; \
+	$(BIN)/python manage.py notification_clock & clock=$$!; \
+	trap 'kill $$worker $$clock 2>/dev/null; wait $$worker $$clock' EXIT; trap 'exit 130' INT TERM; \
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 test: setup pytest

@@ -118,6 +118,7 @@ INSTALLED_APPS = [
     "lessons",
     "coursework",
     "studio",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -274,6 +275,8 @@ if EMAIL_BACKEND_CLASS.endswith(".smtp.EmailBackend"):
     }
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "History Lessons <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The address links in emails start with (the digest is sent from a worker, not a request).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # A reset link works for three days and only once (the password change invalidates it).
 PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT", "259200")
 

@@ -8,5 +8,6 @@ urlpatterns = [
     path("", include("lessons.urls")),
     path("", include("accounts.urls")),
     path("studio/", include("studio.urls")),
+    path("", include("notifications.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from lessons.models import Level, Rubric
+from notifications import services as notices
 
 from .grades import CriterionScore, Grade, GradeRecord
 from .models import Submission, SubmissionVersion
@@ -313,6 +314,7 @@ def grade_return(*, submission: Submission, version_id: int | None = None) -> No
         locked.status = Submission.Status.RETURNED
         locked.returned_at = now
         locked.save(update_fields=["status", "returned_at"])
+        notices.work_returned(locked)
     submission.status, submission.returned_at = locked.status, locked.returned_at
 
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from accounts.models import Classroom, User
 from lessons.models import Lesson, Module, Question
+from notifications import services as notices
 
 from .grades import Grade
 from .models import (
@@ -353,6 +354,7 @@ def post_create(
         post = Post.objects.create(
             assignment=assignment, module=module, author=author, text=text, parent=parent
         )
+        notices.post_replied(post)
         if author.is_student:
             progress_set(assignment=assignment, student=author, module=module, complete=True)
     return post
@@ -470,6 +472,7 @@ def submission_submit(
             submitted_at=now,
             late=locked.late,
         )
+        notices.work_submitted(locked)
         progress_set(
             assignment=submission.assignment,
             student=submission.student,
@@ -540,6 +543,7 @@ def submission_request_revision(*, submission: Submission, comment: str = "") ->
         submission.revision_comment = plain_text(comment).strip()
         submission.revision += 1
         submission.save(update_fields=["status", "revision_comment", "revision"])
+        notices.revision_requested(submission)
         progress_set(
             assignment=submission.assignment,
             student=submission.student,

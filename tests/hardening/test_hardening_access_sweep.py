@@ -33,6 +33,7 @@ from django_tasks_db.models import DBTaskResult, get_date_max
 
 from accounts.models import Classroom, Enrollment, RosterImport, User
 from lessons.models import Criterion, Excerpt, Module, Question, SourceDocument
+from notifications.models import Notification
 
 from .conftest import (
     DISCUSS,
@@ -185,6 +186,13 @@ EXPECTED: dict[str, dict[str, dict]] = {
     "coursework:draft-save": {POST: CLASS_STUDENT},
     "coursework:submit": {POST: CLASS_STUDENT},
     "coursework:unsubmit": {POST: CLASS_STUDENT},
+    # notifications: everyone has their own; another's is 404 to all, staff too.
+    "notifications:list": {GET: SIGNED_IN},
+    "notifications:badge": {GET: SIGNED_IN},
+    "notifications:read-all": {POST: SIGNED_IN},
+    "notifications:settings": {GET: SIGNED_IN, POST: SIGNED_IN},
+    "notifications:open": {GET: row(404, 404, OK, 404, 404)},
+    "notifications:read": {POST: row(404, 404, OK, 404, 404)},
     # admin: exceptions to the rules below
     # The admin's login page answers everyone; staff are sent on to the index.
     "admin:login": {GET: EVERYONE, POST: EVERYONE},
@@ -315,6 +323,9 @@ class Cast:
         self.document, self.student, self.classroom = document, student, classroom
         rubric = work.submission.module.rubric
         self.roster_import = RosterImport.objects.create(classroom=classroom, status="done")
+        self.notification = Notification.objects.create(
+            recipient=student, kind=Notification.Kind.RETURNED, text="Returned.", url="/"
+        )
         job = DBTaskResult.objects.create(
             args_kwargs={"args": [self.roster_import.pk], "kwargs": {}},
             task_path="accounts.tasks.roster_import_job",
@@ -358,6 +369,7 @@ class Cast:
             "lessons": self.lesson.pk,
             "studio": self.lesson.pk,
             "documents": self.document.pk,
+            "notifications": self.notification.pk,
         }
         if name == "pk":
             return by_segment[_first_segment(route)]
@@ -521,6 +533,7 @@ def test_every_url_answers_every_person_as_the_table_says(cast):
         "lessons",
         "coursework",
         "studio",
+        "notifications",
     }
     assert len(routes) > 100
 
