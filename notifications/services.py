@@ -62,7 +62,8 @@ def revision_requested(submission: Submission) -> None:
         [submission.student_id],
         kind=Kind.REVISION,
         text=f"Your teacher asked for a revision of your work for “"
-        f"{_title(submission.assignment)}”.",
+        f"{_title(submission.assignment)}”"
+        + (f": {submission.revision_comment}" if submission.revision_comment else "."),
         url=_work_url(submission),
     )
 

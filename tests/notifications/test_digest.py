@@ -1,7 +1,7 @@
 """The daily digest, sent by the real database worker in batch mode."""
 
 import signal
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from django.core import mail
@@ -123,3 +123,21 @@ def test_the_job_runs_the_digest(reader):
     result = send_digests_job.enqueue()  # the tests' immediate backend
     assert result.return_value == 1
     assert len(mail.outbox) == 1
+
+
+def test_the_clock_queues_reminders_hourly_and_the_digest_once_a_day_from_its_hour():
+    from notifications.management.commands.notification_clock import jobs_due
+    from notifications.tasks import remind_due_soon_job
+
+    morning = timezone.make_aware(datetime(2026, 3, 2, 9, 0))
+    evening = morning.replace(hour=17, minute=30)
+    due = jobs_due(morning, last_reminder=None, last_digest_day=None, digest_hour=17)
+    assert due == [remind_due_soon_job]
+    later = morning + timedelta(minutes=59)
+    assert jobs_due(later, last_reminder=morning, last_digest_day=None, digest_hour=17) == []
+    due = jobs_due(evening, last_reminder=morning, last_digest_day=None, digest_hour=17)
+    assert due == [remind_due_soon_job, send_digests_job]
+    sent_today = evening.date()
+    assert send_digests_job not in jobs_due(
+        evening, last_reminder=evening, last_digest_day=sent_today, digest_hour=17
+    )

@@ -1,9 +1,13 @@
 """The bell, the notifications page, marking read and the digest setting."""
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from notifications.models import Notification, NotificationSettings
 from notifications.services import notify
+from tests.conftest import not_modified_queries
+from tests.coursework.conftest import STUDY, module_url
 
 LIST = reverse("notifications:list")
 BADGE = reverse("notifications:badge")
@@ -146,3 +150,20 @@ def test_the_digest_is_on_until_turned_off(client, student):
 def test_anonymous_visitors_are_sent_to_log_in(client):
     for url in (LIST, BADGE, SETTINGS):
         assert client.get(url)["Location"].startswith(reverse("accounts:login"))
+
+
+def test_a_new_notification_leaves_the_pages_cached_and_changes_only_the_badge(
+    client, student, assignment
+):
+    """The pages don't show the count, so their ETags stay; the badge, never cached, shows
+    the new count at once."""
+    client.force_login(student)
+    url = module_url(assignment, STUDY)
+    etag = client.get(url)["ETag"]
+    assert client.get(BADGE).content.decode().strip() == ""
+    tell(student)
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get(url, HTTP_IF_NONE_MATCH=etag)
+    assert again.status_code == 304
+    assert len(queries) == not_modified_queries()
+    assert ">1<" in client.get(BADGE).content.decode()

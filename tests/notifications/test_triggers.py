@@ -95,6 +95,9 @@ def test_asking_for_a_revision_tells_the_student(assignment, student):
     grading.revision_request(submission=submission, comment="Cite a source.")
     notice = only(recipient=student)
     assert notice.kind == Kind.REVISION
+    assert notice.text == (
+        "Your teacher asked for a revision of your work for “The Bridge”: Cite a source."
+    )
     assert notice.url == reverse("coursework:player-module", args=[assignment.pk, WRITE])
 
 
