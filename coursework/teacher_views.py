@@ -19,6 +19,7 @@ from .csv_export import csv_response
 from .dashboard import FILTERS, STATE_LABELS, dashboard_build, gradebook_build, skill_chart
 from .forms import GradeForm
 from .freshness import conditional_page, dashboard_etag, gradebook_etag
+from .gradebook import assignment_averages, student_totals
 from .grades import CriterionScore, GradeRecord
 from .models import Assignment, Post, Submission, SubmissionVersion
 from .selectors import grading_queue_for, rubric_table_for
@@ -374,7 +375,13 @@ def revision_request(request, pk: int, submission_pk: int):
 def gradebook(request, pk: int):
     classroom = classroom_for_teacher(request.user, pk)
     assignments, rows = gradebook_build(classroom)
-    ctx = {"classroom": classroom, "assignments": assignments, "rows": rows}
+    ctx = {
+        "classroom": classroom,
+        "assignments": assignments,
+        "rows": rows,
+        "totals": student_totals(assignments, rows),
+        "averages": assignment_averages(assignments, rows),
+    }
     return render(request, "coursework/gradebook.html", ctx)
 
 
@@ -386,9 +393,13 @@ def gradebook_csv(request, pk: int):
     assignments, rows = gradebook_build(classroom)
     header = ["Student", "ID", "SIS Login ID", "Section"]
     header += [f"{a.lesson.title} ({a.pk})" for a in assignments]
+    # Named as Canvas's own export names its computed columns, which its import leaves alone.
+    header += ["Current Points", "Points Possible", "Current Score"]
     possible = ["Points Possible", "", "", ""] + [
         "" if a.points_possible is None else a.points_possible for a in assignments
     ]
+    possible += ["", "", ""]
+    totals = student_totals(assignments, rows)
     body = [
         [
             r.student.get_full_name() or r.student.username,
@@ -397,9 +408,20 @@ def gradebook_csv(request, pk: int):
             classroom.name,
         ]
         + ["" if c.points is None else c.points for c in r.cells]
-        for r in rows
+        + ([t.points, t.possible, _number(t.percent)] if t.graded else ["", "", ""])
+        for r, t in zip(rows, totals, strict=True)
     ]
-    return csv_response(f"gradebook-{classroom.pk}.csv", header, [possible, *body])
+    averages = ["Class Average", "", "", ""] + [
+        "" if a.points is None else _number(a.points)
+        for a in assignment_averages(assignments, rows)
+    ]
+    averages += ["", "", ""]
+    return csv_response(f"gradebook-{classroom.pk}.csv", header, [possible, *body, averages])
+
+
+def _number(value: float) -> str:
+    """A rounded figure as a spreadsheet reads it: 81.2, and 10 rather than 10.0."""
+    return f"{value:g}"
 
 
 @require_GET

@@ -155,17 +155,34 @@ def _gradebook_cell(cell: GradebookCell) -> SafeString:
     )
 
 
+_NO_TOTAL = format_html('<td class="gb-total">{}</td><td class="gb-total">{}</td>', "—", "—")
+
+
+def _gradebook_total(total) -> SafeString:
+    if not total.graded:
+        return _NO_TOTAL
+    return format_html(
+        '<td class="gb-total">{} / {}</td><td class="gb-total">{}%</td>',
+        total.points,
+        total.possible,
+        floatformat(total.percent, -1),
+    )
+
+
 @register.simple_tag
-def gradebook_rows(rows: list[GradebookRow]) -> SafeString:
-    """One <tr> per student: status symbol and words per assignment, and points once graded."""
+def gradebook_rows(rows: list[GradebookRow], totals=None) -> SafeString:
+    """One <tr> per student: status symbol and words per assignment, and points once graded;
+    with `totals` (coursework.gradebook.student_totals), the total and percentage last."""
     made: dict[GradebookCell, SafeString] = {}
     values = []
-    for row in rows:
+    for index, row in enumerate(rows):
         values.append(row.student.display_name)
         for cell in row.cells:
             if cell not in made:
                 made[cell] = _gradebook_cell(cell)
             values.append(made[cell])
-    columns = len(rows[0].cells) if rows else 0
+        if totals is not None:
+            values.append(_gradebook_total(totals[index]))
+    columns = (len(rows[0].cells) if rows else 0) + (totals is not None)
     row_format = '<tr><th scope="row">{}</th>' + "{}" * columns + "</tr>"
     return _rows(row_format, len(rows), values)

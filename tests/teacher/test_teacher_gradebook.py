@@ -113,9 +113,12 @@ def test_gradebook_csv_has_canvas_columns_and_the_points(as_teacher, classroom, 
         "Section",
         f"The Bridge ({assignment.pk})",
         f"The Tunnel ({second.pk})",
+        "Current Points",
+        "Points Possible",
+        "Current Score",
     ]
-    assert rows[1] == ["Points Possible", "", "", "", "16", "16"]
-    students = {row[2]: row for row in rows[2:]}
+    assert rows[1] == ["Points Possible", "", "", "", "16", "16", "", "", ""]
+    students = {row[2]: row for row in rows[2:-1]}
     assert students["student"] == [
         "Amara Okafor",
         str(student.pk),
@@ -123,10 +126,14 @@ def test_gradebook_csv_has_canvas_columns_and_the_points(as_teacher, classroom, 
         "History 10",
         "10",
         "16",
+        "26",
+        "32",
+        "81.2",
     ]
-    assert students["classmate"][3:] == ["History 10", "", ""]
-    assert students["third"][3:] == ["History 10", "", ""]
-    assert len(rows) == 5
+    assert students["classmate"][3:] == ["History 10", "", "", "", "", ""]
+    assert students["third"][3:] == ["History 10", "", "", "", "", ""]
+    assert rows[-1] == ["Class Average", "", "", "", "10", "16", "", "", ""]
+    assert len(rows) == 6
 
 
 @pytest.mark.parametrize(

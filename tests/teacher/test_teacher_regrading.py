@@ -334,7 +334,7 @@ def test_a_returned_grade_keeps_the_points_it_awarded_wherever_it_is_shown(
     assert "Your grade: 12 of 16" in student_page(client, student, submission)
     as_teacher.force_login(teacher)
     csv = page(as_teacher.get(reverse("coursework:gradebook-csv", args=[assignment.classroom_id])))
-    assert csv.splitlines()[2].endswith(",12")
+    assert csv.splitlines()[2].endswith(",12,12,16,75")  # the points, then the total
     book = page(as_teacher.get(reverse("coursework:gradebook", args=[assignment.classroom_id])))
     assert "Returned · 12 pts" in book
     queue = page(as_teacher.get(reverse("coursework:grading", args=[assignment.pk])))
