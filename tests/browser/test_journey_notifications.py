@@ -108,3 +108,7 @@ def test_the_bell_and_mark_all_read_work_without_javascript(visit, school):
     student.submit("Mark all read")
     expect(student.page.locator(".message")).to_contain_text("Marked 1 notification as read.")
     assert Notification.objects.get(recipient=school["student"]).read_at is not None
+    student.follow("Email digest settings")
+    student.page.get_by_label("Email me a daily digest").uncheck()
+    student.submit("Save")
+    expect(student.page.locator(".message")).to_contain_text("The daily digest is off.")
