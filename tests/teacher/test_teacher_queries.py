@@ -4,6 +4,7 @@ queries for a class of 5 as for a class of 40."""
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -95,6 +96,11 @@ QUERIES = {
 }
 
 
+def expected(name: str) -> int:
+    """QUERIES[name], less the session's read where the session comes from the shared cache."""
+    return QUERIES[name] - settings.SESSION_ENGINE.endswith("cached_db")
+
+
 def test_teacher_pages_use_the_same_queries_for_5_and_40_students(as_teacher, classes):
     small, large = (
         {
@@ -103,7 +109,7 @@ def test_teacher_pages_use_the_same_queries_for_5_and_40_students(as_teacher, cl
         }
         for built in classes
     )
-    assert small == large == QUERIES
+    assert small == large == {name: expected(name) for name in QUERIES}
 
 
 def test_opening_ungraded_work_adds_only_the_empty_grade_and_its_work_stamp(as_teacher, classes):
@@ -120,4 +126,4 @@ def test_opening_ungraded_work_adds_only_the_empty_grade_and_its_work_stamp(as_t
     made = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("INSERT")]
     assert [sql.split()[2] for sql in made] == ['"coursework_grade"', '"coursework_workstamp"']
     # A grade made now has no scores to read; the two writes go in one savepoint.
-    assert len(queries) == QUERIES["grade"] - 1 + 4
+    assert len(queries) == expected("grade") - 1 + 4
