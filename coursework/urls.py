@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import teacher_views, views
+from . import comment_bank, student_record, teacher_views, views
 
 app_name = "coursework"
 
@@ -36,6 +36,19 @@ urlpatterns = [
         teacher_views.grade_screen,
         name="grade",
     ),
+    path(
+        "assignments/<int:pk>/grading/<int:submission_pk>/bank/",
+        comment_bank.grade_bank,
+        name="grade-bank",
+    ),
+    path(
+        "assignments/<int:pk>/grading/<int:submission_pk>/record/",
+        student_record.record,
+        name="student-record",
+    ),
+    path("grading/comments/", comment_bank.bank_page, name="comment-bank"),
+    path("grading/comments/<int:pk>/edit/", comment_bank.bank_edit, name="comment-bank-edit"),
+    path("grading/comments/<int:pk>/delete/", comment_bank.bank_delete, name="comment-bank-delete"),
     path(
         "assignments/<int:pk>/grading/<int:submission_pk>/save/",
         teacher_views.grade_save,

@@ -32,6 +32,7 @@ from django.utils.http import urlsafe_base64_encode
 from django_tasks_db.models import DBTaskResult, get_date_max
 
 from accounts.models import Classroom, Enrollment, RosterImport, User
+from coursework.models import BankedComment
 from lessons.models import Criterion, Excerpt, Module, Question, SourceDocument
 from notifications.models import Notification
 
@@ -168,6 +169,17 @@ EXPECTED: dict[str, dict[str, dict]] = {
     "coursework:grading": {GET: CLASS_TEACHER},
     "coursework:grade-return-all": {POST: CLASS_TEACHER},
     "coursework:grade": {GET: CLASS_TEACHER},
+    "coursework:student-record": {GET: CLASS_TEACHER},
+    # A bank button without the comment box it is under is refused (400).
+    "coursework:grade-bank": {POST: row(400, 400, 403, 404, 404)},
+    # A teacher's own comment bank; an empty comment is refused (400).
+    "coursework:comment-bank": {GET: TEACHERS, POST: row(400, 400, 403, 400, 403)},
+    # A banked comment is its owner's (the teacher's): 404 for everyone else but students.
+    "coursework:comment-bank-edit": {
+        GET: row(404, OK, 403, 404, 403),
+        POST: row(404, 400, 403, 404, 403),
+    },
+    "coursework:comment-bank-delete": {POST: row(404, OK, 403, 404, 403)},
     # A save without the grade's revision is refused (400).
     "coursework:grade-save": {POST: row(400, 400, 403, 404, 404)},
     "coursework:grade-return": {POST: CLASS_TEACHER},
@@ -323,6 +335,9 @@ class Cast:
         self.document, self.student, self.classroom = document, student, classroom
         rubric = work.submission.module.rubric
         self.roster_import = RosterImport.objects.create(classroom=classroom, status="done")
+        self.banked = BankedComment.objects.create(
+            teacher=classroom.teachers.get(), text="Cite the document."
+        )
         self.notification = Notification.objects.create(
             recipient=student, kind=Notification.Kind.RETURNED, text="Returned.", url="/"
         )
@@ -369,6 +384,7 @@ class Cast:
             "lessons": self.lesson.pk,
             "studio": self.lesson.pk,
             "documents": self.document.pk,
+            "grading": self.banked.pk,
             "notifications": self.notification.pk,
         }
         if name == "pk":

@@ -89,7 +89,8 @@ QUERIES = {
     "dashboard": 11,
     "dashboard-csv": 10,
     "grading": 10,
-    "grade": 8,
+    # The teacher's comment bank, offered under every comment box.
+    "grade": 9,
     "gradebook": 12,
     "gradebook-csv": 11,
     "discussion": 8,

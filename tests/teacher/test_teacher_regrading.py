@@ -259,7 +259,7 @@ def test_returned_work_offers_regrade_instead_of_save(as_teacher, assignment, st
     html = page(as_teacher.get(screen_url(submission)))
     assert '<button type="submit" name="action" value="regrade">Regrade</button>' in html
     assert 'value="save">Save grade' not in html and 'value="return">Return' not in html
-    assert "data-hx-post" not in html  # no level is saved by itself on returned work
+    assert 'data-hx-trigger="change"' not in html  # no level is saved by itself on returned work
     assert "Earlier returned grades" not in html
 
 
