@@ -14,7 +14,7 @@ from accounts.access import classroom_for_teacher, classrooms_visible_to, with_s
 from accounts.pages import class_page
 from config.feedback import refusal_show
 from lessons.models import Module
-from lessons.selectors import module_content
+from lessons.selectors import lesson_evidence, module_content
 
 from . import services
 from .access import (
@@ -244,6 +244,15 @@ def _player_context(
             else None
         )
         ctx["returned_grade"] = grade_returned_for(submission=submission)
+        # Beside the writing: the lesson's excerpts and timeline (read only when the page's
+        # cached copy is missing) and the student's own answers to quote from.
+        ctx["evidence"] = partial(lesson_evidence, assignment.lesson_id)
+        ctx["own_answers"] = list(
+            Answer.objects.filter(assignment_id=assignment.pk, student_id=student.pk)
+            .exclude(text="")
+            .order_by("question__module__position", "question__position", "question_id")
+            .values("question__text", "text")
+        )
         ctx.setdefault(
             "draft_form",
             DraftForm(initial={"text": submission.text, "revision": submission.revision}),
@@ -465,6 +474,11 @@ def _submission(request, assignment, module) -> Submission:
 def submission_submit(request, pk: int, position: int):
     assignment, module = _work_in(request, pk, position, kind=Module.Kind.ASSIGNMENT)
     form = DraftForm(request.POST)
+    if form.is_valid() and request.POST.get("confirm") == "ask":
+        # Asked first (the page's script asks in a dialog instead): the text and revision go
+        # back in the confirming form, unchanged and not yet saved.
+        ctx = {"assignment": assignment, "module": module, "form": form}
+        return render(request, "coursework/submit_confirm.html", ctx)
     if form.is_valid():
         # The text in the form is handed in, so a submit never hands in an older draft.
         try:

@@ -70,6 +70,7 @@ def test_submit_clicked_straight_after_typing_hands_the_work_in(visit, school):
     # More words, and Submit at once: the click moves focus, which starts an autosave
     # of the same words while the submit is on its way.
     response.press_sequentially(" The trials made confessions public.")
+    page.once("dialog", lambda dialog: dialog.accept())
     student.submit("Submit", exact=True)
 
     expect(page.get_by_text("Your work is handed in.")).to_be_visible()

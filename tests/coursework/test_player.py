@@ -96,7 +96,9 @@ def test_document_study_shows_excerpt_with_sourcing_card_and_link_to_its_passage
     assert "Its leader" in html and "(Participant)" in html
     assert "May 1901" in html and "Council minutes" in html
     link = reverse("lessons:document-detail", args=[document.pk]) + f"?excerpt={excerpt.pk}"
-    assert f'href="{link}#passage"' in html
+    # The passage's page links back to this module.
+    back = module_url(assignment, STUDY)
+    assert f'href="{link}&amp;next={back}#passage"' in html
     passage = as_student.get(link)
     assert passage.status_code == 200
     assert QUOTE in page(passage)

@@ -21,13 +21,14 @@ SHORT_LESSON, LONG_LESSON = 3, 15
 
 # A module opened again: the assignment with the access check, the last visit, the work stamp
 # and the progress; then the answers, the discussion or the written work it shows (the
-# lesson's outline and published content come from the shared cache).
+# lesson's outline and published content come from the shared cache). The written work's page
+# also reads the student's own answers, shown beside it to quote from.
 MODULE_PAGE = {
     "background": 4,
     "document_study": 5,
     "corroboration": 5,
     "discussion": 8,
-    "assignment": 7,
+    "assignment": 8,
 }
 # The classes with their assignments and work stamps (also the ETag's query), the lessons'
 # module counts and the student's progress (the teachers' names come from the shared cache,
