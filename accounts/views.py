@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -81,7 +82,23 @@ def class_create(request):
 @require_GET
 @login_required
 def class_detail(request, pk: int):
-    return class_page(request, classroom_for_teacher(request.user, pk))
+    return class_page(request, classroom_for_teacher(request.user, pk), tab="overview")
+
+
+@require_GET
+@login_required
+def class_assignments(request, pk: int):
+    return class_page(request, classroom_for_teacher(request.user, pk), tab="assignments")
+
+
+@require_GET
+@login_required
+def class_settings(request, pk: int):
+    return class_page(request, classroom_for_teacher(request.user, pk), tab="settings")
+
+
+def _tab(classroom, name: str):
+    return redirect(name, classroom.pk)
 
 
 @require_POST
@@ -93,7 +110,7 @@ def class_rename(request, pk: int):
         return class_page(request, classroom, status=400, rename_form=form)
     services.class_rename(classroom=classroom, name=form.cleaned_data["name"])
     messages.success(request, f"Renamed the class to {classroom.name}.")
-    return redirect(classroom)
+    return _tab(classroom, "accounts:class-settings")
 
 
 @require_POST
@@ -106,7 +123,7 @@ def class_archive(request, pk: int):
         messages.success(request, f"Archived {classroom.name}. Its join code no longer works.")
     else:
         messages.success(request, f"Restored {classroom.name}.")
-    return redirect(classroom)
+    return _tab(classroom, "accounts:class-settings")
 
 
 @require_POST
@@ -144,14 +161,17 @@ def class_coteacher_add(request, pk: int):
             refusal_show(request, error, form=form, field="username")
         else:
             messages.success(request, f"{teacher.display_name} now teaches {classroom.name}.")
-            return redirect(classroom)
+            return _tab(classroom, "accounts:class-settings")
     return class_page(request, classroom, status=400, coteacher_form=form)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @login_required
-def class_roster_upload(request, pk: int):
+def class_roster(request, pk: int):
+    """The roster tab; a roster file posted to it adds its students."""
     classroom = classroom_for_teacher(request.user, pk)
+    if request.method == "GET":
+        return class_page(request, classroom, tab="roster")
     form = RosterForm(request.POST, request.FILES)
     if not form.is_valid():
         return class_page(request, classroom, status=400, roster_form=form)
@@ -178,9 +198,10 @@ def class_roster_import(request, pk: int, import_pk: int):
     return render(request, "accounts/roster_import.html", ctx)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @login_required
 def class_student_remove(request, pk: int, student_pk: int):
+    """GET asks the teacher to confirm; POST takes the student out of the class."""
     classroom = classroom_for_teacher(request.user, pk)
     enrollment = (
         Enrollment.objects.active()
@@ -189,14 +210,22 @@ def class_student_remove(request, pk: int, student_pk: int):
         .first()
     )
     if enrollment is None:
+        if request.method == "GET":
+            raise Http404("That student is not in this class.")
         messages.error(request, "That student is not in this class.")
-        return redirect(classroom)
+        return _tab(classroom, "accounts:class-roster")
+    if request.method == "GET":
+        return render(
+            request,
+            "accounts/class_student_remove.html",
+            {"classroom": classroom, "student": enrollment.student},
+        )
     services.class_remove_student(classroom=classroom, student=enrollment.student)
     messages.success(
         request,
         f"Removed {enrollment.student.display_name} from {classroom.name}. Their work is kept.",
     )
-    return redirect(classroom)
+    return _tab(classroom, "accounts:class-roster")
 
 
 @require_http_methods(["GET", "POST"])

@@ -181,7 +181,8 @@ def test_removing_someone_not_in_the_class_changes_nothing(
 def test_the_class_page_lists_students_and_teachers(client, teacher, classroom, student):
     make_user("quiet", first_name="Quinn", last_name="Murphy")
     client.force_login(teacher)
-    html = client.get(reverse("accounts:class-detail", args=[classroom.pk])).content.decode()
+    html = client.get(reverse("accounts:class-roster", args=[classroom.pk])).content.decode()
     assert "Amara Okafor" in html
     assert "Quinn Murphy" not in html
+    html = client.get(reverse("accounts:class-settings", args=[classroom.pk])).content.decode()
     assert "Maria Rivera" in html

@@ -14,7 +14,7 @@ HEADER = "first name,last name,username,email\n"
 
 def upload(client, classroom, content: bytes, name="roster.csv"):
     return client.post(
-        reverse("accounts:class-roster-upload", args=[classroom.pk]),
+        reverse("accounts:class-roster", args=[classroom.pk]),
         {"roster": SimpleUploadedFile(name, content, "text/csv")},
     )
 
@@ -209,7 +209,7 @@ def test_a_binary_file_is_refused(client, teacher, classroom):
 
 def test_no_file_is_refused(client, teacher, classroom):
     client.force_login(teacher)
-    response = client.post(reverse("accounts:class-roster-upload", args=[classroom.pk]), {})
+    response = client.post(reverse("accounts:class-roster", args=[classroom.pk]), {})
     assert response.status_code == 400
     assert "Choose a CSV file" in response.content.decode()
 

@@ -91,7 +91,7 @@ def test_the_class_page_shows_a_running_import_and_polls_it(client, teacher, cla
         classroom=classroom, status="running", students=12, new_accounts=10, prepared=3
     )
     client.force_login(teacher)
-    for url in (classroom.get_absolute_url(), progress_url(job)):
+    for url in (reverse("accounts:class-roster", args=[classroom.pk]), progress_url(job)):
         html = client.get(url).content.decode()
         assert "Adding 12 students to History 10: 3 of 10 new accounts prepared." in html
         assert f'hx-get="{progress_url(job)}" hx-trigger="every 2s"' in html
@@ -151,7 +151,7 @@ def test_a_username_taken_before_the_job_runs_fails_the_import_whole(
     assert (job.status, job.rows) == ("failed", [])
     assert not User.objects.filter(username__in=["pupil0", "pupil2"]).exists()
     assert not Enrollment.objects.filter(classroom=classroom).exists()
-    html = client.get(classroom.get_absolute_url()).content.decode()
+    html = client.get(reverse("accounts:class-roster", args=[classroom.pk])).content.decode()
     assert "The roster was not imported and nothing was saved" in html
     assert "Line 3: username &#x27;pupil1&#x27; can&#x27;t be used for this class" in html
     # A job is run once, whatever the queue does.
@@ -205,5 +205,5 @@ def test_the_database_worker_runs_a_queued_import(client, settings, signal_handl
     assert queued.return_value == "done"
     assert Enrollment.objects.active().filter(classroom=classroom).count() == 4
     assert User.objects.get(username="pupil2").check_password(first_password(html, "pupil2"))
-    page = client.get(classroom.get_absolute_url()).content.decode()
+    page = client.get(reverse("accounts:class-roster", args=[classroom.pk])).content.decode()
     assert "Added 4 students to History 10 (4 new accounts)" in page

@@ -90,16 +90,20 @@ EXPECTED: dict[str, dict[str, dict]] = {
     # an empty or wrong code is refused with 400, see the hostile-input tests).
     "accounts:class-join": {GET: SIGNED_IN, POST: SIGNED_IN},
     "accounts:class-create": {GET: TEACHERS, POST: TEACHERS},
+    # The class page's tabs: overview, assignments, roster, settings.
     "accounts:class-detail": {GET: CLASS_TEACHER},
+    "accounts:class-assignments": {GET: CLASS_TEACHER},
+    "accounts:class-settings": {GET: CLASS_TEACHER},
     # An empty rename, co-teacher or roster form is refused on the class page (400).
     "accounts:class-rename": {POST: row(400, 400, 403, 404, 404)},
     "accounts:class-archive": {POST: CLASS_TEACHER},
     "accounts:class-code-regenerate": {POST: CLASS_TEACHER},
     "accounts:class-joining": {POST: CLASS_TEACHER},
     "accounts:class-coteacher-add": {POST: row(400, 400, 403, 404, 404)},
-    "accounts:class-roster-upload": {POST: row(400, 400, 403, 404, 404)},
+    "accounts:class-roster": {GET: CLASS_TEACHER, POST: row(400, 400, 403, 404, 404)},
     "accounts:class-roster-import": {GET: CLASS_TEACHER},
-    "accounts:class-student-remove": {POST: CLASS_TEACHER},
+    # GET asks to confirm the removal; POST removes.
+    "accounts:class-student-remove": {GET: CLASS_TEACHER, POST: CLASS_TEACHER},
     # A person's page: self, staff, their teacher; 404 for anyone who shares no class.
     "accounts:user-detail": {GET: row(OK, OK, OK, 404, 404)},
     # lessons

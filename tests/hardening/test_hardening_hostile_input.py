@@ -138,7 +138,7 @@ def roster(first_name: str) -> bytes:
 
 def upload_roster(client, classroom, data: bytes):
     return client.post(
-        reverse("accounts:class-roster-upload", args=[classroom.pk]),
+        reverse("accounts:class-roster", args=[classroom.pk]),
         {"roster": io.BytesIO(data)},
     )
 
@@ -164,7 +164,7 @@ def test_roster_csv_names(teacher, classroom):
             assert person.first_name == payload.strip()
             assert_inert(html(response), payload, payload.strip())
             for url in [
-                classroom.get_absolute_url(),
+                reverse("accounts:class-roster", args=[classroom.pk]),
                 reverse("accounts:user-detail", args=[person.pk]),
             ]:
                 assert_inert(html(client.get(url)), payload, payload.strip())

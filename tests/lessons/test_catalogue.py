@@ -233,7 +233,8 @@ def test_the_class_page_preselects_the_lesson_named_in_the_address(
     client, teacher, classroom, bridge
 ):
     client.force_login(teacher)
-    page = html(client.get(classroom.get_absolute_url(), {"lesson": bridge.pk}))
+    url = reverse("accounts:class-assignments", args=[classroom.pk])
+    page = html(client.get(url, {"lesson": bridge.pk}))
     assert f'<option value="{bridge.pk}" selected>The Bridge</option>' in page
 
 

@@ -40,7 +40,7 @@ def post_roster(teacher_tab, classroom):
     ).encode()
     return send(
         teacher_tab,
-        reverse("accounts:class-roster-upload", args=[classroom.pk]),
+        reverse("accounts:class-roster", args=[classroom.pk]),
         body,
         {"Content-Type": f"multipart/form-data; boundary={boundary}"},
     )
