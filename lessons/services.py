@@ -6,7 +6,17 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.text import slugify
 
-from .models import Criterion, Excerpt, Lesson, Level, Module, Question, Rubric, SourcedFact
+from .models import (
+    Criterion,
+    Excerpt,
+    Lesson,
+    Level,
+    Module,
+    Question,
+    Rubric,
+    SourcedFact,
+    SourceDocument,
+)
 
 
 class Problem(str):
@@ -159,6 +169,14 @@ def lesson_publish(*, lesson: Lesson) -> Lesson:
     new version archives the version it replaces (its classes keep it)."""
     with transaction.atomic():
         locked = Lesson.objects.select_for_update().get(pk=lesson.pk)
+        # Studio saves lock a module or a document before checking the lesson is a draft;
+        # taking the same locks here makes each one land wholly before or refused after.
+        list(Module.objects.select_for_update().filter(lesson=locked).values_list("pk"))
+        list(
+            SourceDocument.objects.select_for_update(of=("self",))
+            .filter(lessons=locked)
+            .values_list("pk")
+        )
         problems = lesson_publish_problems(lesson=locked)
         if problems:
             raise PublishRefused(problems)
@@ -290,9 +308,14 @@ def _lesson_duplicate(lesson: Lesson, **fields) -> Lesson:
 
 
 @transaction.atomic
+@transaction.atomic
 def lesson_new_version(*, lesson: Lesson) -> Lesson:
     """A draft copy of a lesson with the next version number, so work done against the
-    original keeps its meaning; it stays the same owner's."""
+    original keeps its meaning; it stays the same owner's. Made under a lock on the lesson,
+    so a second request (a double click) gets the draft the first one made."""
+    lesson = Lesson.objects.select_for_update().get(pk=lesson.pk)
+    if (existing := lesson_draft_version_of(lesson=lesson)) is not None:
+        return existing
     family = Lesson.objects.filter(slug=lesson.slug, owner_id=lesson.owner_id)
     latest = family.order_by("-version").first() if lesson.slug else None
     return _lesson_duplicate(

@@ -28,6 +28,8 @@ from lessons.models import (
 )
 from lessons.services import lesson_free_slug
 
+from .services import lock_draft
+
 SEPARATOR = "\n\n"
 MAX_EXCERPT_CHARS = 4000
 MAX_NOTE_CHARS = 300
@@ -88,6 +90,8 @@ def require_document_open(document: SourceDocument) -> None:
 
 
 def _locked(document: SourceDocument) -> SourceDocument:
+    """The document's row, locked: publishing locks its lessons' documents too, so a change
+    checked under this lock can't land in a lesson published meanwhile."""
     return SourceDocument.objects.select_for_update().get(pk=document.pk)
 
 
@@ -99,8 +103,8 @@ def dropped_paragraph_restore(*, document: SourceDocument, position: int, user: 
     """Put a dropped paragraph back at its place; every span after it moves with the text.
 
     Returns where the restored paragraph now starts in the cleaned text."""
-    require_document_open(document)
     document = _locked(document)
+    require_document_open(document)
     report = dict(document.report)
     dropped = list(report.get("dropped", []))
     item = next((d for d in dropped if d.get("position") == position), None)
@@ -196,6 +200,7 @@ def _bump(module: Module) -> None:
 def excerpt_reject(*, lesson: Lesson, excerpt: Excerpt, user: User) -> dict:
     """Take a found excerpt (and the guiding questions asked about it) out of the draft
     lesson, kept on its document's report so the author can take the rejection back."""
+    lock_draft(lesson)
     document = _locked(excerpt.document)
     module = excerpt.module
     questions = list(excerpt.questions.order_by("position", "pk"))
@@ -234,6 +239,7 @@ def rejected_excerpts(document: SourceDocument, lesson: Lesson) -> list[dict]:
 @transaction.atomic
 def excerpt_unreject(*, lesson: Lesson, document: SourceDocument, key: str) -> Excerpt:
     """Put a rejected excerpt and its questions back where they were."""
+    lock_draft(lesson)
     document = _locked(document)
     entry = next((e for e in rejected_excerpts(document, lesson) if e["key"] == key), None)
     if entry is None:
@@ -332,6 +338,8 @@ def excerpt_create(
 ) -> Excerpt:
     """An excerpt of the document's words [start:end] (surrounding spaces left out), added
     at the end of one of the draft lesson's modules."""
+    lock_draft(lesson)
+    document = _locked(document)
     text = document.cleaned_text
     if not 0 <= start < end <= len(text):
         raise ReviewRefused("The selection is not inside the document's text; select it again.")
@@ -383,8 +391,8 @@ def note_for_gap(gap: dict, notes) -> EditorNote | None:
 def gap_fill(*, document: SourceDocument, gap_index: int, text: str, user: User) -> EditorNote:
     """The author's words for a flagged gap, kept as an editor's note beside the source text
     (which never changes); filling a gap again replaces its note."""
-    require_document_open(document)
     document = _locked(document)
+    require_document_open(document)
     gaps = document.report.get("gaps", [])
     if not 0 <= gap_index < len(gaps):
         raise ReviewRefused("There is no such gap in this document; nothing was changed.")

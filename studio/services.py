@@ -46,9 +46,16 @@ class ModuleFields:
     points: int
 
 
-def lock_lesson(lesson: Lesson, revision: int) -> Lesson:
+def lock_draft(lesson: Lesson) -> Lesson:
+    """The lesson's row, locked, refused unless it is still a draft. Publishing takes the
+    same lock, so nothing checked under it lands in a lesson published meanwhile."""
     locked = Lesson.objects.select_for_update().get(pk=lesson.pk)
     require_editable(locked)
+    return locked
+
+
+def lock_lesson(lesson: Lesson, revision: int) -> Lesson:
+    locked = lock_draft(lesson)
     if locked.revision != revision:
         raise StaleSave(locked)
     return locked
@@ -60,6 +67,9 @@ def _lock_module(module: Module, revision: int) -> Module:
     locked = (
         Module.objects.select_for_update(of=("self",)).select_related("lesson").get(pk=module.pk)
     )
+    # Publishing locks every module of the lesson, so a status read after this lock is the
+    # one the save must obey.
+    locked.lesson.status = Lesson.objects.values_list("status", flat=True).get(pk=locked.lesson_id)
     require_editable(locked.lesson)
     if locked.revision != revision:
         raise StaleSave(locked)
