@@ -32,8 +32,9 @@ MODULE_PAGE = {
 }
 # The classes with their assignments and work stamps (also the ETag's query), the lessons'
 # module counts and the student's progress (the teachers' names come from the shared cache,
-# under each class's stamp, once a page has read them).
-HOME = 3
+# under each class's stamp, once a page has read them); then what to do next: the written
+# work returned or sent back, and new replies to the student's posts.
+HOME = 5
 # The assignment, the answer locked, changed, counted with its module's others, the
 # progress and the work stamp (the transaction's savepoint and its release are counted too).
 ANSWER_SAVE = 8

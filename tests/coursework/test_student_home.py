@@ -21,10 +21,15 @@ def home(client, student):
     return lambda: page(client.get(HOME))
 
 
+def lessons_of(html: str) -> str:
+    """The "All your lessons" list, without the lists of what to do next above it."""
+    return html.split("<h2>All your lessons</h2>")[1]
+
+
 def card_of(html: str, title: str) -> str:
     """The HTML of the lesson card whose heading holds `title`."""
     for card in html.split('<li class="card')[1:]:
-        if title in card.split("</h2>")[0]:
+        if title in card.split("</h3>")[0]:
             return card.split("</li>")[0]
     raise AssertionError(f"No card for {title!r}")
 
@@ -66,10 +71,10 @@ def test_overdue_unfinished_lesson_is_late_and_listed_first(
         teacher=teacher,
         due_at=timezone.now() + timedelta(days=2),
     )
-    html = home()
+    html = lessons_of(home())
     assert html.index("The Ferry") < html.index("The Bridge")  # The Bridge is due later
     Assignment.objects.filter(pk=assignment.pk).update(due_at=timezone.now() - timedelta(hours=1))
-    html = home()
+    html = lessons_of(home())
     assert html.index("The Bridge") < html.index("The Ferry")
     assert "Late" in card_of(html, "The Bridge")
     assert "Late" not in card_of(html, "The Ferry")
@@ -100,7 +105,7 @@ def test_lessons_of_other_classes_and_withdrawn_ones_are_not_listed(
     )
     services.assignment_withdraw(assignment=gone)
     html = home()
-    assert html.count("The Bridge</a>") == 1  # its own class's, not Modern Europe's
+    assert lessons_of(html).count("The Bridge</a>") == 1  # its own class's, not Modern Europe's
     assert "Modern Europe" not in html
     assert "The Ferry" not in html
 
@@ -137,3 +142,107 @@ def test_join_form_on_the_home_is_the_join_forms_own_field(home):
 
     assert " ".join(words(field)) in " ".join(words(panel))
     assert f'action="{reverse("accounts:class-join")}"' in panel
+
+
+# What to do next: returned work, revision requests, due soon and new replies.
+
+
+def _hand_in(assignment, student):
+    from tests.teacher.conftest import hand_in
+
+    return hand_in(assignment, student)
+
+
+def _graded(assignment, student, teacher, points):
+    from tests.teacher.conftest import grade
+
+    submission = _hand_in(assignment, student)
+    grade(submission, teacher, points)
+    return submission
+
+
+def _etag(client):
+    return client.get(HOME)["ETag"]
+
+
+def test_returned_work_shows_its_grade_and_the_card_says_returned(
+    client, home, assignment, student, teacher
+):
+    from coursework import grading
+
+    submission = _graded(assignment, student, teacher, [4, 3, 2, 1])
+    before = _etag(client)
+    grading.grade_return(submission=submission)
+    assert _etag(client) != before
+    html = home()
+    returned = html.split('id="returned-heading"')[1].split("</section>")[0]
+    assert "The Bridge</a>: 10/16 points" in returned
+    card = card_of(html, "The Bridge")
+    assert "Returned · 10/16 points" in card
+    assert "Complete" not in card
+
+
+def test_revision_request_shows_the_teachers_comment_and_the_card_says_so(
+    client, home, assignment, student, teacher
+):
+    from coursework import grading
+
+    submission = _graded(assignment, student, teacher, [2, 2, 2, 2])
+    before = _etag(client)
+    grading.revision_request(submission=submission, comment="Quote the council's minute.")
+    assert _etag(client) != before
+    html = home()
+    asked = html.split('id="revision-heading"')[1].split("</section>")[0]
+    assert "your teacher asks, “Quote the council&#x27;s minute.”" in asked
+    card = card_of(html, "The Bridge")
+    assert "Revision requested" in card and "In progress" not in card
+
+
+def test_a_grade_not_yet_returned_is_not_shown(home, assignment, student, teacher):
+    _graded(assignment, student, teacher, [4, 4, 4, 4])
+    html = home()
+    assert 'id="returned-heading"' not in html
+    assert "16/16" not in html
+
+
+def test_due_soon_lists_unfinished_lessons_due_within_7_days(home, assignment, classroom, teacher):
+    Assignment.objects.filter(pk=assignment.pk).update(due_at=timezone.now() + timedelta(days=2))
+    later = services.assignment_create(
+        classroom=classroom,
+        lesson=build_lesson(assignment.lesson.documents.first(), ["background"], "The Tunnel"),
+        teacher=teacher,
+        due_at=timezone.now() + timedelta(days=20),
+    )
+    assert later.pk
+    due = home().split('id="due-heading"')[1].split("</section>")[0]
+    assert "The Bridge" in due and "The Tunnel" not in due
+
+
+def test_new_replies_to_my_posts_until_i_open_the_discussion(
+    client, home, assignment, student, classmate, lesson
+):
+    from coursework.models import Post
+    from tests.coursework.conftest import DISCUSS
+
+    module = lesson.modules.get(position=DISCUSS)
+    mine = services.post_create(assignment=assignment, author=student, module=module, text="Yes.")
+    services.post_create(assignment=assignment, author=classmate, module=module, text="Agreed!")
+    # Opening the discussion after both posts: nothing is new.
+    Progress.objects.filter(student=student, module=module).delete()
+    client.get(module_url(assignment, DISCUSS))
+    assert 'id="replies-heading"' not in home()
+    before = _etag(client)
+    Post.objects.filter(assignment=assignment).update(
+        created_at=timezone.now() - timedelta(hours=1)
+    )
+    Progress.objects.filter(student=student, module=module).update(
+        last_activity_at=timezone.now() - timedelta(minutes=30)
+    )
+    services.post_create(
+        assignment=assignment, author=classmate, module=module, text="But the cost?", parent=mine
+    )
+    assert _etag(client) != before
+    replies = home().split('id="replies-heading"')[1].split("</section>")[0]
+    assert "Bruno Silva in The Bridge" in replies and "But the cost?" in replies
+    assert "Agreed!" not in replies  # not a reply to my post
+    assert module_url(assignment, DISCUSS) in replies
