@@ -41,6 +41,7 @@ from .selectors import student_home_rows
 from .services import ACTIVITY_RESOLUTION, POST_EDIT_WINDOW
 
 DASHBOARD_BUCKET = timedelta(minutes=5)
+DUE_SOON = timedelta(days=7)
 
 
 def conditional_page(etag_func, *, tagged_by_view: bool = False):
@@ -197,6 +198,8 @@ def student_home_etag(request) -> str | None:
             row,
             row.opens_at is None or row.opens_at <= now,
             row.due_at is not None and row.due_at < now,
+            # The home lists what is due within the week (coursework.home).
+            row.due_at is not None and row.due_at < now + DUE_SOON,
         )
         for row in rows
     )
