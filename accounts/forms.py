@@ -61,3 +61,19 @@ class RosterForm(forms.Form):
                 "The roster file is larger than 1 MB. Split it into smaller files."
             )
         return upload
+
+
+class AccommodationForm(forms.Form):
+    accommodation = forms.CharField(
+        label="Accommodation",
+        max_length=200,
+        required=False,
+        help_text="For example “extra time” or “read-aloud”. Only the class's teachers see it.",
+        error_messages={"max_length": "An accommodation note can have at most 200 characters."},
+    )
+
+    def clean_accommodation(self):
+        note = self.cleaned_data["accommodation"]
+        if any(ord(ch) < 32 for ch in note):
+            raise ValidationError("An accommodation note can't contain control characters.")
+        return note

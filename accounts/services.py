@@ -380,3 +380,10 @@ def _roster_enroll(job: RosterImport, rows: list[dict], hashes: dict[int, str]) 
     )
     # Bulk writes send no model signals; the class's pages list the roster.
     roster_changed.send(sender=Classroom, classroom_id=job.classroom_id)
+
+
+def enrollment_set_accommodation(*, enrollment: Enrollment, accommodation: str) -> None:
+    """A student's accommodation note in one class; only the class's teachers see it, so no
+    student's page changes (an update, which leaves the pages' stamps alone)."""
+    enrollment.accommodation = accommodation.strip()
+    Enrollment.objects.filter(pk=enrollment.pk).update(accommodation=enrollment.accommodation)

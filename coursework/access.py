@@ -3,20 +3,24 @@
 | object                   | staff | class teacher | student of the class         | others |
 |--------------------------|-------|---------------|------------------------------|--------|
 | assign, change, withdraw | yes   | yes           | 403                          | 404    |
-| lesson player (work)     | 403   | 403           | yes once open; 403 before    | 404    |
+| lesson player (work)     | 403   | 403           | yes once open; 403 before;   | 404    |
+|                          |       |               | 404 when not given to them   |        |
 | a student's work         | yes   | yes           | own only; a classmate's 404  | 404    |
 
-An archived class's lessons stay readable to its students but take no new work.
+An archived class's lessons stay readable to its students but take no new work. An
+assignment given to some students of a class does not exist for the others; a student with
+their own dates (coursework.dates) opens it at their own open date.
 """
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from accounts.access import is_class_teacher
 from accounts.models import Enrollment, User
 
+from .dates import as_seen_by, is_recipient_q, with_student_dates
 from .models import Assignment
 
 
@@ -36,9 +40,19 @@ def _is_student_of(user: User, assignment: Assignment) -> bool:
 
 
 def assignments_for_student(user: User) -> QuerySet[Assignment]:
-    """Active assignments in the classes a student is in, open or not yet open."""
+    """Active assignments given to a student in the classes they are in, open or not yet
+    open: those for the whole class, and those naming them."""
     return Assignment.objects.active().filter(
-        classroom__enrollments__student=user, classroom__enrollments__removed_at__isnull=True
+        is_recipient_q(user),
+        classroom__enrollments__student=user,
+        classroom__enrollments__removed_at__isnull=True,
+    )
+
+
+def open_assignments_for_student(user: User) -> QuerySet[Assignment]:
+    """The student's assignments whose open date, their own where they have one, has come."""
+    return with_student_dates(assignments_for_student(user), user).filter(
+        Q(student_opens_at__isnull=True) | Q(student_opens_at__lte=timezone.now())
     )
 
 
@@ -80,16 +94,18 @@ STUDENT_FIELDS = (
 
 
 def assignment_for_student(user: User, pk: int) -> Assignment:
-    """An open assignment of the student's own class; 403 before it opens or for teachers."""
+    """An open assignment given to the student in their own class, its dates the student's
+    own (coursework.dates); 403 before it opens for them, or for teachers."""
     # The student's every request starts here, so the row comes through their enrollment in
     # one join; only a refusal looks further, to tell a teacher (403) from an outsider (404).
     try:
         assignment = (
-            assignments_for_student(user)
+            with_student_dates(assignments_for_student(user), user)
             .select_related("classroom", "lesson")
             .only(*STUDENT_FIELDS)
             .get(pk=pk)
         )
+        as_seen_by(assignment)
     except Assignment.DoesNotExist:
         assignment = _get(pk)
         if is_class_teacher(user, assignment.classroom):

@@ -22,6 +22,7 @@ from django.utils.safestring import SafeString
 from accounts.models import Classroom, User
 from lessons.models import Criterion, Level, Module, Skill
 
+from .dates import class_dates, recipient_ids
 from .grades import CriterionScore, Grade
 from .models import Answer, Assignment, Progress, Submission, SubmissionVersion
 from .selectors import rubric_table_for
@@ -240,6 +241,10 @@ def dashboard_build(assignment: Assignment, *, show: str = "", stuck_days: int =
         if kind in ANSWERED_KINDS and skill in asked:
             asked[skill] += 1
     students = _students(assignment.classroom_id)
+    if not assignment.for_whole_class:
+        given = set(recipient_ids(assignment, [student.pk for student in students]))
+        students = [student for student in students if student.pk in given]
+    dates = class_dates(assignment)
     late_hand_ins = set(
         Submission.objects.filter(assignment=assignment, late=True)
         .exclude(status=Submission.Status.DRAFT)
@@ -259,7 +264,7 @@ def dashboard_build(assignment: Assignment, *, show: str = "", stuck_days: int =
     # Stuck: no activity in the last `stuck_days` (or none since the lesson opened), to the minute.
     stuck_before = int((timezone.now() - timedelta(days=stuck_days)).timestamp()) // 60
     opened = int((assignment.opens_at or assignment.created_at).timestamp()) // 60
-    overdue = assignment.is_overdue
+    now = timezone.now()
     module_ids = [m.pk for m in modules]
     module_count = len(modules)
     nothing_answered = (0,) * len(SKILLS)
@@ -303,7 +308,7 @@ def dashboard_build(assignment: Assignment, *, show: str = "", stuck_days: int =
                 complete=complete,
                 percent=round(100 * complete / module_count) if module_count else 0,
                 last_minute=last,
-                is_late=(overdue and not finished) or pk in late_hand_ins,
+                is_late=(dates.of(pk).is_overdue(now) and not finished) or pk in late_hand_ins,
                 is_stuck=is_stuck,
             )
         )

@@ -42,6 +42,88 @@ class LessonChoiceField(forms.ModelChoiceField):
         return obj.title if obj.version == 1 else f"{obj.title} (version {obj.version})"
 
 
+class StudentChoiceField(forms.ModelMultipleChoiceField):
+    widget = forms.CheckboxSelectMultiple
+
+    def label_from_instance(self, obj):
+        return obj.display_name
+
+
+def class_students(classroom):
+    from accounts.models import User
+
+    if classroom is None:
+        return User.objects.none()
+    return User.objects.filter(
+        enrollments__classroom=classroom, enrollments__removed_at__isnull=True
+    ).order_by("last_name", "first_name", "username")
+
+
+WHOLE_CLASS, SOME_STUDENTS = "whole", "some"
+
+
+class RecipientsForm(forms.Form):
+    """Who an assignment is given to: the whole class, or the students ticked."""
+
+    given_to = forms.ChoiceField(
+        label="Give it to",
+        choices=[(WHOLE_CLASS, "The whole class"), (SOME_STUDENTS, "Only the students ticked")],
+        initial=WHOLE_CLASS,
+        required=False,  # left out: the whole class
+        widget=forms.RadioSelect,
+    )
+    students = StudentChoiceField(
+        label="Students",
+        queryset=None,
+        required=False,
+        error_messages={"invalid_choice": "Choose students of this class only."},
+    )
+
+    def __init__(self, *args, classroom=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["students"].queryset = class_students(classroom)
+
+    def clean(self):
+        return _check_recipients(self, super().clean())
+
+    @property
+    def whole_class(self) -> bool:
+        return self.cleaned_data.get("given_to") != SOME_STUDENTS
+
+
+def _check_recipients(form, data):
+    if data.get("given_to") == SOME_STUDENTS and not data.get("students"):
+        form.add_error("students", "Tick at least one student, or give it to the whole class.")
+    return data
+
+
+class StudentDatesForm(AssignmentDatesForm):
+    """One or several students' own dates for an assignment, or clearing them."""
+
+    students = StudentChoiceField(
+        label="Students",
+        queryset=None,
+        error_messages={
+            "required": "Tick the students these dates are for.",
+            "invalid_choice": "Choose students of this class only.",
+        },
+    )
+    action = forms.ChoiceField(
+        choices=[("set", "Give these dates"), ("clear", "Clear their own dates")],
+        initial="set",
+        error_messages={"invalid_choice": "Choose to give or to clear dates."},
+    )
+    field_order = ["students", "opens_at", "due_at"]
+
+    def __init__(self, *args, classroom=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["students"].queryset = class_students(classroom)
+        self.fields["opens_at"].help_text = "Optional. This student sees the lesson from this time."
+        self.fields[
+            "due_at"
+        ].help_text = "Optional. Their work is late only after this time; empty means no due date."
+
+
 class AssignForm(AssignmentDatesForm):
     lesson = LessonChoiceField(
         label="Lesson",
@@ -52,10 +134,13 @@ class AssignForm(AssignmentDatesForm):
             "invalid_choice": "That lesson is not published, so it can't be assigned.",
         },
     )
-    field_order = ["lesson", "opens_at", "due_at"]
+    given_to = RecipientsForm.base_fields["given_to"]
+    students = RecipientsForm.base_fields["students"]
+    field_order = ["lesson", "opens_at", "due_at", "given_to", "students"]
 
-    def __init__(self, *args, user=None, **kwargs):
+    def __init__(self, *args, user=None, classroom=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["students"].queryset = class_students(classroom)
         # The school's published lessons, and the teacher's own published copies; never
         # another teacher's copy.
         offered = (
@@ -64,6 +149,11 @@ class AssignForm(AssignmentDatesForm):
             else Lesson.objects.filter(status=Lesson.Status.PUBLISHED, owner__isnull=True)
         )
         self.fields["lesson"].queryset = offered.order_by("title", "version")
+
+    def clean(self):
+        return _check_recipients(self, super().clean())
+
+    whole_class = RecipientsForm.whole_class
 
 
 class PostForm(forms.Form):

@@ -26,7 +26,7 @@ from datetime import timedelta
 from functools import wraps
 
 from django.contrib import messages
-from django.db.models import BigIntegerField, Count, OuterRef, Subquery, Sum
+from django.db.models import BigIntegerField, Count, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.middleware.csrf import get_token
 from django.utils import timezone
@@ -36,6 +36,7 @@ from django.views.decorators.http import condition
 from accounts.access import classrooms_visible_to
 
 from .access import assignments_for_student, assignments_for_teacher
+from .dates import with_student_dates
 from .models import Assignment, Post, Progress, WorkStamp
 from .selectors import student_home_rows
 from .services import ACTIVITY_RESOLUTION, POST_EDIT_WINDOW
@@ -122,9 +123,8 @@ def module_page_etag(request, pk: int, position: int) -> str | None:
     student, now = request.user, timezone.now()
     here = {"assignment": OuterRef("pk"), "module__lesson": OuterRef("lesson")}
     row = (
-        assignments_for_student(student)
-        .open_now()
-        .filter(pk=pk)
+        with_student_dates(assignments_for_student(student), student)
+        .filter(Q(student_opens_at__isnull=True) | Q(student_opens_at__lte=now), pk=pk)
         .annotate(
             work=Subquery(
                 WorkStamp.objects.filter(assignment=OuterRef("pk"), student=student).values(
@@ -147,7 +147,9 @@ def module_page_etag(request, pk: int, position: int) -> str | None:
                 "assignment",
             ),
         )
-        .values_list("stamp", "work", "classroom__archived", "due_at", "activity", "editable")
+        .values_list(
+            "stamp", "work", "classroom__archived", "student_due_at", "activity", "editable"
+        )
         .first()
     )
     if row is None:

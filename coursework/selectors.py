@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.core.cache import cache
-from django.db.models import Count, OuterRef, Prefetch, Subquery
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
 from django.http import Http404
 from django.utils import timezone
 
@@ -12,8 +12,17 @@ from accounts.access import classrooms_visible_to
 from accounts.models import Enrollment, User
 from lessons.models import Lesson, Module, Question, Rubric, Skill
 
+from .dates import assignment_dates, own_dates_by_assignment, recipients_by_assignment
 from .grades import CriterionScore, Grade
-from .models import Assignment, Post, Progress, Submission, SubmissionVersion, WorkStamp
+from .models import (
+    Assignment,
+    Post,
+    Progress,
+    StudentDates,
+    Submission,
+    SubmissionVersion,
+    WorkStamp,
+)
 from .services import POST_EDIT_WINDOW, has_posted
 
 
@@ -46,9 +55,22 @@ def student_home_rows(student: User) -> list[HomeRow]:
     work = WorkStamp.objects.filter(
         student_id=student.pk, assignment_id=OuterRef("assignments__pk")
     )
+    # The student's own dates, where they have them, replace the assignment's (coursework.dates).
+    own = StudentDates.objects.filter(
+        student_id=student.pk, assignment_id=OuterRef("assignments__pk")
+    )
+    named = Assignment.students.through.objects.filter(
+        user_id=student.pk, assignment_id=OuterRef("assignments__pk")
+    )
     found = (
         classrooms_visible_to(student)
-        .annotate(work=Subquery(work.values_list("stamp")[:1]))
+        .annotate(
+            work=Subquery(work.values_list("stamp")[:1]),
+            has_own=Exists(own),
+            own_opens=Subquery(own.values_list("opens_at")[:1]),
+            own_due=Subquery(own.values_list("due_at")[:1]),
+            given=Q(assignments__for_whole_class=True) | Q(Exists(named)),
+        )
         .order_by("pk", "assignments__pk")
         .values_list(
             "pk",
@@ -65,11 +87,17 @@ def student_home_rows(student: User) -> list[HomeRow]:
             "assignments__lesson__published_at",
             "work",
             "assignments__withdrawn_at",
+            "given",
+            "has_own",
+            "own_opens",
+            "own_due",
         )
     )
     rows, classes = [], {}
-    for *row, withdrawn_at in found:
-        if row[4] is not None and withdrawn_at is None:
+    for *row, withdrawn_at, given, has_own, own_opens, own_due in found:
+        if row[4] is not None and withdrawn_at is None and given:
+            if has_own:
+                row[6], row[7] = own_opens, own_due
             rows.append(HomeRow(*row))
         else:
             classes.setdefault(row[0], HomeRow(*row[:4], *[None] * 9))
@@ -346,13 +374,28 @@ def class_assignments(classroom) -> list[Assignment]:
         assignment__in=assignments, late=True
     ).values_list("assignment_id", "student_id"):
         late_submitters[assignment_id].add(student_id)
+    # Who each is given to, and the students' own dates (coursework.dates).
+    named = recipients_by_assignment(assignments)
+    own = own_dates_by_assignment(a.pk for a in assignments)
+    now = timezone.now()
     for assignment in assignments:
+        given = students.keys() if named[assignment.pk] is None else named[assignment.pk]
+        assignment.recipients = sorted(
+            (students[i] for i in given if i in students), key=lambda u: u.display_name
+        )
+        assignment.own_dates_count = sum(1 for _s, a in own if a == assignment.pk)
         done = finished[assignment.pk] & students.keys()
         assignment.finished_count = len(done)
         assignment.waiting_count = waiting.get(assignment.pk, 0)
         late_ids = set(late_submitters[assignment.pk])
-        if assignment.is_overdue:
-            late_ids |= students.keys() - done
+        default = assignment_dates(assignment)
+        late_ids |= {
+            i
+            for i in given
+            if i in students
+            and i not in done
+            and own.get((i, assignment.pk), default).is_overdue(now)
+        }
         assignment.late_students = sorted(
             (students[i] for i in late_ids if i in students), key=lambda u: u.display_name
         )

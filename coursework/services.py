@@ -16,6 +16,7 @@ from accounts.models import Classroom, User
 from lessons.models import Lesson, Module, Question
 from notifications import services as notices
 
+from .dates import dates_for
 from .grades import Grade
 from .models import (
     Answer,
@@ -447,7 +448,7 @@ def submission_submit(
     text (then it hands in exactly what is stored); else StaleSave and nothing changes."""
     sent = None if text is None else _clean_response(text)
     now = timezone.now()
-    due = submission.assignment.due_at
+    due = dates_for(submission.assignment, submission.student_id).due_at
     with transaction.atomic():
         locked = Submission.objects.select_for_update().get(pk=submission.pk)
         if not locked.is_editable:

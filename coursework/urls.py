@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import comment_bank, student_record, teacher_views, views
+from . import comment_bank, extension_views, student_record, teacher_views, views
 
 app_name = "coursework"
 
@@ -18,6 +18,17 @@ urlpatterns = [
     path("classes/<int:pk>/assign/", views.assignment_create, name="assignment-create"),
     path("assignments/<int:pk>/dates/", views.assignment_update, name="assignment-update"),
     path("assignments/<int:pk>/withdraw/", views.assignment_withdraw, name="assignment-withdraw"),
+    path(
+        "assignments/<int:pk>/student-dates/",
+        extension_views.student_dates,
+        name="student-dates",
+    ),
+    path("assignments/<int:pk>/recipients/", extension_views.recipients, name="recipients"),
+    path(
+        "classes/<int:pk>/students/<int:student_pk>/accommodation/",
+        extension_views.accommodation_edit,
+        name="accommodation-edit",
+    ),
     path(
         "assignments/<int:pk>/students/<int:student_pk>/",
         views.student_work,

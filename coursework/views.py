@@ -3,6 +3,7 @@ from functools import partial
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -25,6 +26,7 @@ from .access import (
     require_work_allowed,
     student_for_teacher,
 )
+from .dates import set_recipients
 from .forms import AnswersForm, AssignForm, AssignmentDatesForm, DraftForm, PostForm
 from .freshness import conditional_page, module_page_etag, module_page_tag, student_home_etag
 from .models import Answer, Post, Progress, Submission
@@ -60,23 +62,35 @@ def home(request):
 @login_required
 def assignment_create(request, pk: int):
     classroom = classroom_for_teacher(request.user, pk)
-    form = AssignForm(request.POST, user=request.user)
+    form = AssignForm(request.POST, user=request.user, classroom=classroom)
     if form.is_valid():
         try:
-            assignment = services.assignment_create(
-                classroom=classroom,
-                lesson=form.cleaned_data["lesson"],
-                teacher=request.user,
-                opens_at=form.cleaned_data["opens_at"],
-                due_at=form.cleaned_data["due_at"],
-            )
+            with transaction.atomic():
+                assignment = services.assignment_create(
+                    classroom=classroom,
+                    lesson=form.cleaned_data["lesson"],
+                    teacher=request.user,
+                    opens_at=form.cleaned_data["opens_at"],
+                    due_at=form.cleaned_data["due_at"],
+                )
+                if not form.whole_class:
+                    set_recipients(
+                        assignment=assignment,
+                        whole_class=False,
+                        student_ids=[s.pk for s in form.cleaned_data["students"]],
+                    )
         except ValidationError as error:
             refusal_show(request, error, form=form)
             if classroom.archived:  # its page has no assign form to show the error in
                 for message in error.messages:
                     messages.error(request, message)
         else:
-            messages.success(request, f"Assigned “{assignment.lesson.title}” to {classroom.name}.")
+            given = (
+                classroom.name
+                if form.whole_class
+                else f"{len(form.cleaned_data['students'])} students of {classroom.name}"
+            )
+            messages.success(request, f"Assigned “{assignment.lesson.title}” to {given}.")
             return redirect(classroom)
     return class_page(request, classroom, status=400, assign_form=form)
 

@@ -71,9 +71,9 @@ def documents_visible_to(user: User) -> QuerySet[SourceDocument]:
     if user.is_staff:
         return SourceDocument.objects.all()
     if user.is_student:
-        from coursework.access import assignments_for_student
+        from coursework.access import open_assignments_for_student
 
-        open_lessons = assignments_for_student(user).open_now()
+        open_lessons = open_assignments_for_student(user)
         return SourceDocument.objects.filter(
             lessons__in=open_lessons.values("lesson_id")
         ).distinct()

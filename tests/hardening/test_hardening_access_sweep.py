@@ -167,6 +167,11 @@ EXPECTED: dict[str, dict[str, dict]] = {
     "coursework:assignment-create": {POST: row(400, 400, 403, 404, 404)},
     "coursework:assignment-update": {POST: CLASS_TEACHER},
     "coursework:assignment-withdraw": {POST: CLASS_TEACHER},
+    # Students' own dates: no student ticked is refused on the page (400). Recipients and
+    # an accommodation note sent empty mean the whole class and no note.
+    "coursework:student-dates": {GET: CLASS_TEACHER, POST: row(400, 400, 403, 404, 404)},
+    "coursework:recipients": {POST: CLASS_TEACHER},
+    "coursework:accommodation-edit": {POST: CLASS_TEACHER},
     "coursework:student-work": {GET: WORK_VIEWER},
     "coursework:dashboard": {GET: CLASS_TEACHER},
     "coursework:dashboard-csv": {GET: CLASS_TEACHER},

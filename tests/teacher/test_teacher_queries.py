@@ -86,8 +86,9 @@ PAGES = {
 # roster, late hand-ins, progress, answers and grades; the grading screen's access, submission,
 # versions with their grades, scores and the queue's order (the rubric comes from the cache).
 QUERIES = {
-    "dashboard": 11,
-    "dashboard-csv": 10,
+    # The students' own dates (coursework.dates.class_dates), one read for the class.
+    "dashboard": 12,
+    "dashboard-csv": 11,
     "grading": 10,
     # The teacher's comment bank, offered under every comment box.
     "grade": 9,
