@@ -4,7 +4,7 @@ returned or sent back, what falls due and new replies to their posts. Each list 
 a fixed number of queries, whatever the number of classes or students."""
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum
 from django.utils import timezone
@@ -12,11 +12,12 @@ from django.utils import timezone
 from accounts.models import User
 
 from .access import assignments_for_student, assignments_for_teacher
+from .freshness import DUE_SOON
 from .grades import Grade
 from .models import Post, Progress, Submission
 from .selectors import rubric_table_for
 
-SOON = timedelta(days=7)
+SOON = DUE_SOON
 
 
 def _name(first_name: str, last_name: str, username: str) -> str:

@@ -246,3 +246,16 @@ def test_new_replies_to_my_posts_until_i_open_the_discussion(
     assert "Bruno Silva in The Bridge" in replies and "But the cost?" in replies
     assert "Agreed!" not in replies  # not a reply to my post
     assert module_url(assignment, DISCUSS) in replies
+
+
+def test_a_lesson_coming_within_the_week_of_its_due_date_gives_a_new_etag(client, home, assignment):
+    from unittest import mock
+
+    Assignment.objects.filter(pk=assignment.pk).update(due_at=timezone.now() + timedelta(days=8))
+    before = _etag(client)
+    assert 'id="due-heading"' not in home()
+    later = timezone.now() + timedelta(days=2)
+    with mock.patch("django.utils.timezone.now", return_value=later):
+        after = client.get(HOME, HTTP_IF_NONE_MATCH=before)
+    assert after.status_code == 200 and after["ETag"] != before
+    assert 'id="due-heading"' in page(after)
