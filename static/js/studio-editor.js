@@ -45,6 +45,13 @@
     delete state.dataset.now;
   }
 
+  // Revisions are brought up to date as soon as the new content is in, before anything on
+  // the page can be pressed again.
+  document.addEventListener("htmx:afterSwap", function () {
+    const state = document.getElementById("studio-state");
+    if (state) bringRevisionsUpToDate(state);
+  });
+
   // After a swap, focus goes to the first of the named controls that still exists (a moved
   // item's button, or its section), or to the problem the save ran into.
   document.addEventListener("htmx:afterSettle", function () {

@@ -64,6 +64,6 @@ def test_admin_imports_edits_and_publishes_a_lesson(visit, school, tmp_path):
     teacher.log_in("teacher")
     page = teacher.go("/lessons/")
     expect(page.get_by_role("link", name=draft.title, exact=True)).to_be_visible()
-    page = teacher.go(f"/classes/{classroom.pk}/")
+    page = teacher.go(f"/classes/{classroom.pk}/assignments/")
     options = page.get_by_label("Lesson", exact=True).locator("option").all_inner_texts()
     assert draft.title in options

@@ -32,6 +32,7 @@ def teacher_creates_class_and_assigns(teacher: Visitor, lesson_title: str) -> st
     page = teacher.submit("Create class")
     code = page.locator(".join-code").inner_text().strip()
     expect(page.get_by_role("heading", name="Join code")).to_be_visible()
+    page = teacher.follow("Assignments", exact=True)
     page.get_by_label("Lesson", exact=True).select_option(label=lesson_title)
     due = (timezone.localtime() + timedelta(days=7)).strftime("%Y-%m-%dT%H:%M")
     page.get_by_label("Due", exact=True).fill(due)
