@@ -56,10 +56,10 @@ def _render(module, interleaved: bool, back: str) -> list[tuple]:
 
 
 def _pieces(context, interleaved: bool) -> list[tuple]:
-    module, lesson, assignment = context["module"], context["lesson"], context["assignment"]
-    # The passage links lead back to this module of this class's assignment.
+    module, lesson, assignment = context["module"], context["lesson"], context.get("assignment")
+    # The passage links lead back to this module of this class's assignment (or preview).
     back = quote(context["request"].path, safe="/")
-    if lesson.status == "draft" or not lesson.published_at:
+    if assignment is None or lesson.status == "draft" or not lesson.published_at:
         return _render(context["full_module"], interleaved, back)
     # A published (or since archived) lesson never changes.
     key = f"module-reading:{assignment.pk}:{module.pk}:{lesson.published_at.timestamp()}"
@@ -81,8 +81,13 @@ def module_reading(context) -> Reading:
     if not interleaved:
         return Reading([Piece(html) for html, _ in pieces], rest=questions)
     by_pk = {question.pk: question for question in questions}
-    assignment = context["assignment"]
-    save_url = reverse("coursework:answers-save", args=[assignment.pk, module.position])
+    # The studio's preview has no assignment: its boxes send nothing.
+    assignment = context.get("assignment")
+    save_url = (
+        reverse("coursework:answers-save", args=[assignment.pk, module.position])
+        if assignment
+        else ""
+    )
     placed = set()
     shown_pieces = []
     for html, question_ids in pieces:

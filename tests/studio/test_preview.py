@@ -39,7 +39,8 @@ def test_questions_use_the_players_answer_boxes_but_post_nowhere(client, teacher
     client.force_login(teacher)
     study = every_kind.modules.get(kind="document_study")
     page = html(client.get(preview_url(every_kind, study.position)))
-    assert '<h2 id="answers-heading">Guiding questions</h2>' in page
+    # As in the player, each excerpt's questions are answered right under it.
+    assert 'class="excerpt-questions"' in page
     for question in study.questions.all():
         assert f'<label for="answer-{question.pk}">{question.text}</label>' in page
         assert f'<textarea id="answer-{question.pk}" rows="4"></textarea>' in page
@@ -85,6 +86,11 @@ def test_the_preview_shows_what_the_students_player_shows(
         for question in module.questions.all():
             assert question.text in player and question.text in preview
         assert f'<p class="kind-label">{module.get_kind_display()}</p>' in preview
+        # A document study's questions sit under the excerpt they ask about, in both.
+        pairs = player.count('class="study-pair"')
+        assert preview.count('class="study-pair"') == pairs
+        if module.kind == "document_study" and module.questions.exclude(excerpt=None).exists():
+            assert pairs > 0
 
 
 def test_previewing_saves_no_work(client, teacher, every_kind):
