@@ -29,7 +29,10 @@ def author(school):
 
 
 def press(page, name: str, key: str = "Enter", **options):
-    """Focus a button by its name and press it from the keyboard."""
+    """Focus a button by its name and press it from the keyboard, once htmx has finished
+    swapping in the last answer (a button replaced meanwhile would take the key press away)."""
+    busy = page.locator(".htmx-request, .htmx-swapping, .htmx-settling, .htmx-added")
+    expect(busy).to_have_count(0)
     button = page.get_by_role("button", name=name, **options)
     button.focus()
     button.press(key)
@@ -263,6 +266,7 @@ def test_removing_a_question_or_a_level_asks_first(visit, school, draft, author)
         "Typed before removing a level."
     )
     press(page, "Remove level 4… from every criterion")
+    expect(confirm).to_contain_text("Remove level 4 from every criterion?")
     press(page, "Remove level 4 and save the grid")
     expect(page.get_by_role("status").filter(has_text="without level 4")).to_be_visible()
     assert all(c.levels.count() == 3 for c in writing.rubric.criteria.all())
