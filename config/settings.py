@@ -119,6 +119,10 @@ INSTALLED_APPS = [
     "coursework",
     "studio",
     "notifications",
+    "lti_tool",
+    "lms",
+    "sis",
+    "cartridge",
 ]
 
 MIDDLEWARE = [

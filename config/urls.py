@@ -9,5 +9,8 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("studio/", include("studio.urls")),
     path("", include("notifications.urls")),
+    path("", include("lms.urls")),
+    path("", include("sis.urls")),
+    path("", include("cartridge.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -30,6 +30,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django_tasks_db.models import DBTaskResult, get_date_max
+from lti_tool.models import LtiRegistration
 
 from accounts.models import Classroom, Enrollment, RosterImport, User
 from coursework.models import BankedComment
@@ -369,6 +370,14 @@ class Cast:
             "lessons.criterion": Criterion.objects.filter(rubric=rubric).first(),
             "lessons.sourcedocument": document,
             "django_tasks_database.dbtaskresult": job,
+            "lti_tool.ltiregistration": LtiRegistration.objects.create(
+                name="Canvas",
+                issuer="https://canvas.example.edu",
+                client_id="10000000000001",
+                auth_url="https://canvas.example.edu/api/lti/authorize_redirect",
+                token_url="https://canvas.example.edu/login/oauth2/token",
+                keyset_url="https://canvas.example.edu/api/lti/security/jwks",
+            ),
         }
 
     def value(self, route: Route, name: str):

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CartridgeConfig(AppConfig):
+    name = "cartridge"
+    verbose_name = "Common Cartridge export"
