@@ -25,13 +25,22 @@ class User(AbstractUser):
         TEACHER = "teacher", "Teacher"
 
     role = models.CharField(max_length=10, choices=Role.choices, default=Role.STUDENT)
+    sourced_id = models.CharField(
+        "SIS id",
+        max_length=255,
+        blank=True,
+        help_text="The person's sourcedId in the school's information system (OneRoster).",
+    )
 
     class Meta:
         ordering = ["last_name", "first_name", "username"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(role__in=["student", "teacher"]), name="user_role_valid"
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["sourced_id"], condition=~Q(sourced_id=""), name="user_sourced_id_unique"
+            ),
         ]
 
     @property
@@ -98,12 +107,23 @@ class Classroom(models.Model):
     # Changes whenever what the class's pages show of it changes: its name, archived flag,
     # teachers, roster or a member's name (see coursework.stamps).
     stamp = models.IntegerField(default=new_class_stamp, editable=False)
+    sourced_id = models.CharField(
+        "SIS id",
+        max_length=255,
+        blank=True,
+        help_text="The class's sourcedId in the school's information system (OneRoster).",
+    )
 
     class Meta:
         ordering = ["archived", "name", "pk"]
         verbose_name = "class"
         verbose_name_plural = "classes"
         constraints = [
+            models.UniqueConstraint(
+                fields=["sourced_id"],
+                condition=~Q(sourced_id=""),
+                name="classroom_sourced_id_unique",
+            ),
             models.UniqueConstraint(
                 fields=["join_code"],
                 condition=Q(archived=False),
@@ -151,6 +171,12 @@ class Enrollment(models.Model):
         blank=True,
         help_text="For example “extra time” or “read-aloud”; only the class's teachers see it.",
     )
+    sourced_id = models.CharField(
+        "SIS id",
+        max_length=255,
+        blank=True,
+        help_text="The enrollment's sourcedId in the school's information system (OneRoster).",
+    )
 
     objects = EnrollmentQuerySet.as_manager()
 
@@ -159,7 +185,12 @@ class Enrollment(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["classroom", "student"], name="enrollment_one_per_student_and_class"
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["sourced_id"],
+                condition=~Q(sourced_id=""),
+                name="enrollment_sourced_id_unique",
+            ),
         ]
 
     def __str__(self) -> str:
