@@ -91,7 +91,7 @@ def assignment_create(request, pk: int):
                 else f"{len(form.cleaned_data['students'])} students of {classroom.name}"
             )
             messages.success(request, f"Assigned “{assignment.lesson.title}” to {given}.")
-            return redirect(classroom)
+            return redirect("accounts:class-assignments", pk=classroom.pk)
     return class_page(request, classroom, status=400, assign_form=form)
 
 
@@ -111,10 +111,10 @@ def assignment_update(request, pk: int):
             refusal_show(request, error, form=form)
         else:
             messages.success(request, f"Changed the dates of “{assignment.lesson.title}”.")
-            return redirect(assignment.classroom)
+            return redirect("accounts:class-assignments", pk=assignment.classroom_id)
     for message in [e for errors in form.errors.values() for e in errors]:
         messages.error(request, f"Dates not changed: {message}")
-    return redirect(assignment.classroom)
+    return redirect("accounts:class-assignments", pk=assignment.classroom_id)
 
 
 @require_POST
@@ -125,7 +125,7 @@ def assignment_withdraw(request, pk: int):
     messages.success(
         request, f"Withdrew “{assignment.lesson.title}”. Students' work on it is kept."
     )
-    return redirect(assignment.classroom)
+    return redirect("accounts:class-assignments", pk=assignment.classroom_id)
 
 
 def _module_at(assignment, position: int) -> Module:

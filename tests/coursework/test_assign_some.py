@@ -62,6 +62,7 @@ def test_teacher_assigns_to_some_students_from_the_class_page(
         assign_url(classroom), {"lesson": lesson.pk, "given_to": "some", "students": [student.pk]}
     )
     assert response.status_code == 302
+    assert response.url == reverse("accounts:class-assignments", args=[classroom.pk])
     assignment = Assignment.objects.get()
     assert assignment.for_whole_class is False
     assert list(assignment.students.all()) == [student]

@@ -45,14 +45,17 @@ def test_teacher_assigns_a_published_lesson_with_dates(
         {"lesson": published_lesson.pk, "opens_at": in_days(1), "due_at": in_days(8)},
         follow=True,
     )
-    assert response.redirect_chain[-1][0] == classroom.get_absolute_url()
+    # Back on the class's Assignments tab, where the new assignment is listed.
+    assert response.redirect_chain == [
+        (reverse("accounts:class-assignments", args=[classroom.pk]), 302)
+    ]
     assignment = Assignment.objects.get()
     assert (assignment.classroom, assignment.lesson) == (classroom, published_lesson)
     assert assignment.assigned_by == teacher
     assert timedelta(days=6, hours=23) < assignment.due_at - assignment.opens_at <= timedelta(7)
     html = page(response)
     assert "Assigned “The Bridge” to History 10." in html
-    assert "<h3>The Bridge</h3>" in html
+    assert '<th scope="row">The Bridge</th>' in html
 
 
 def test_due_date_before_opening_is_refused_and_nothing_is_created(
@@ -119,6 +122,9 @@ def test_teacher_changes_the_dates(client, teacher, assignment):
         {"opens_at": opens, "due_at": due},
         follow=True,
     )
+    assert response.redirect_chain == [
+        (reverse("accounts:class-assignments", args=[assignment.classroom_id]), 302)
+    ]
     assert "Changed the dates of “The Bridge”." in page(response)
     assignment.refresh_from_db()
     assert local_input_value(assignment.opens_at) == opens
@@ -133,6 +139,9 @@ def test_changing_to_due_before_opening_is_refused_and_dates_stay(client, teache
         {"opens_at": in_days(9), "due_at": in_days(3)},
         follow=True,
     )
+    assert response.redirect_chain == [
+        (reverse("accounts:class-assignments", args=[assignment.classroom_id]), 302)
+    ]
     assert "Dates not changed: The due date is before the lesson opens." in page(response)
     assignment.refresh_from_db()
     assert (assignment.opens_at, assignment.due_at) == before
@@ -160,6 +169,9 @@ def test_withdrawing_keeps_the_students_work(client, teacher, student, lesson, a
     response = client.post(
         reverse("coursework:assignment-withdraw", args=[assignment.pk]), follow=True
     )
+    assert response.redirect_chain == [
+        (reverse("accounts:class-assignments", args=[assignment.classroom_id]), 302)
+    ]
     assert "Withdrew “The Bridge”. Students&#x27; work on it is kept." in page(response)
     assignment.refresh_from_db()
     assert assignment.withdrawn_at is not None
