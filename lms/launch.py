@@ -15,10 +15,20 @@ from django.db.models import Prefetch, Q
 from django.urls import reverse
 from django.utils.text import slugify
 from lti_tool.lti_core.utils import normalize_role
-from lti_tool.models import LtiContext, LtiLaunch, LtiLineItem, LtiResourceLink, LtiUser
+from lti_tool.models import (
+    LtiContext,
+    LtiLaunch,
+    LtiLineItem,
+    LtiRegistration,
+    LtiResourceLink,
+    LtiUser,
+)
 from lti_tool.utils import DjangoToolConfig, sync_data_from_launch
 from pylti1p3.contrib.django import DjangoMessageLaunch
+from pylti1p3.deep_link import DeepLink
+from pylti1p3.deep_link_resource import DeepLinkResource
 from pylti1p3.exception import LtiException
+from pylti1p3.lineitem import LineItem
 
 from accounts.models import CLASS_NAME_MAX, Classroom, Enrollment, User
 from accounts.services import class_create
@@ -367,11 +377,6 @@ def deep_link_response(*, pending: dict, lesson: Lesson, launch_url: str) -> tup
     """The platform's return URL and the signed deep-linking response placing `lesson`: an
     LTI resource link to our launch URL with custom `lesson`, and, when the lesson has
     written work, a grade column worth its rubric's maximum."""
-    from lti_tool.models import LtiRegistration
-    from pylti1p3.deep_link import DeepLink
-    from pylti1p3.deep_link_resource import DeepLinkResource
-    from pylti1p3.lineitem import LineItem
-
     settings = pending.get("settings") or {}
     return_url = settings.get("deep_link_return_url")
     if not isinstance(return_url, str) or not origin_of(return_url):
