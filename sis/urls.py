@@ -1,5 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "sis"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("sis/imports/new/", views.import_new, name="import-new"),
+    path("sis/imports/<int:pk>/", views.import_detail, name="import-detail"),
+]
