@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch
+from django.db.models import OuterRef, Prefetch, Subquery
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.access import classroom_for_teacher
+from accounts.models import Enrollment
 from config.feedback import refusal_show
 
 from . import grading
@@ -170,6 +171,16 @@ def _grading_context(assignment, submission, **extra):
     return ctx
 
 
+def _accommodation(assignment):
+    """The student's accommodation note in the assignment's class, read with the submission:
+    only the class's teachers reach the grading screen, so only they see it."""
+    return Subquery(
+        Enrollment.objects.filter(
+            classroom_id=assignment.classroom_id, student_id=OuterRef("student_id")
+        ).values("accommodation")[:1]
+    )
+
+
 def _submission_for(
     request, pk: int, submission_pk: int, *, drafts: bool = False, rubric: bool = True
 ) -> tuple[Assignment, Submission]:
@@ -177,7 +188,9 @@ def _submission_for(
     the caller needs none; a draft only when asked, for a save whose work went back. 404 for
     an outsider or another class's work."""
     assignment = assignment_for_teacher(request.user, pk)
-    found = Submission.objects.select_related("student", "module__rubric" if rubric else "module")
+    found = Submission.objects.select_related(
+        "student", "module__rubric" if rubric else "module"
+    ).annotate(accommodation=_accommodation(assignment))
     if not drafts:
         found = found.filter(status__in=grading.HANDED_IN)
     try:
@@ -219,7 +232,11 @@ def _not_current(request, assignment, submission_pk: int, message: str, form=Non
     if request.htmx:
         ctx = {"problem": message, "not_current": True}
         return render(request, "coursework/grade_screen.html#total", ctx, status=409)
-    submission = Submission.objects.select_related("student", "module").get(pk=submission_pk)
+    submission = (
+        Submission.objects.select_related("student", "module")
+        .annotate(accommodation=_accommodation(assignment))
+        .get(pk=submission_pk)
+    )
     submission.assignment = assignment
     ctx = {"not_current": message, "sent_comments": _sent_comments(form)}
     if submission.status == Submission.Status.DRAFT:

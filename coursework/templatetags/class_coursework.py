@@ -25,15 +25,3 @@ def lesson_assign_form(context):
     initial = {"lesson": lesson} if lesson.isdigit() else {}
     return AssignForm(user=context.get("user"), classroom=context.get("classroom"), initial=initial)
 
-
-@register.simple_tag
-def accommodation_of(classroom_id, student_id) -> str:
-    """A student's accommodation note in a class, for its teachers' grading screen."""
-    from accounts.models import Enrollment
-
-    return (
-        Enrollment.objects.filter(classroom_id=classroom_id, student_id=student_id)
-        .values_list("accommodation", flat=True)
-        .first()
-        or ""
-    )

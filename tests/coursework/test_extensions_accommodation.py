@@ -1,15 +1,22 @@
-"""A student's accommodation note in a class: written and read by the class's teachers only."""
+"""A student's accommodation note in a class: written by the class's teachers on the roster
+and read by them alone, there and on the grading screen."""
 
 import pytest
-from django.template import Context, Template
 from django.urls import reverse
 
-from accounts.models import Enrollment
+from accounts.models import Enrollment, User
+from coursework import services
 from coursework.models import Assignment
+from tests.conftest import enroll, make_user
+from tests.coursework.conftest import WRITE, page
 
 
 def note_url(classroom, student) -> str:
     return reverse("coursework:accommodation-edit", args=[classroom.pk, student.pk])
+
+
+def set_note(classroom, student, text: str) -> None:
+    Enrollment.objects.filter(classroom=classroom, student=student).update(accommodation=text)
 
 
 def note_of(classroom, student) -> str:
@@ -74,20 +81,62 @@ def test_a_student_of_another_class_has_no_note_here(client, teacher, classroom,
     )
 
 
-def test_the_grading_screens_note_shows_only_a_note_that_exists(classroom, student):
-    Enrollment.objects.filter(classroom=classroom, student=student).update(
-        accommodation="read-aloud"
+def _handed_in(assignment, student):
+    module = assignment.lesson.modules.get(position=WRITE)
+    draft = services.draft_save(
+        assignment=assignment, student=student, module=module, text="My essay.", revision=0
     )
-    template = Template(
-        "{% load class_coursework %}{% accommodation_of classroom.pk student.pk as accommodation %}"
-        '{% include "coursework/accommodation_note.html" %}'
-    )
-    html = template.render(Context({"classroom": classroom, "student": student}))
-    assert "Accommodation:</strong> read-aloud" in html
-    Enrollment.objects.filter(classroom=classroom).update(accommodation="")
-    assert "Accommodation" not in template.render(
-        Context({"classroom": classroom, "student": student})
-    )
+    return services.submission_submit(submission=draft, revision=draft.revision)
+
+
+def grade_url(submission) -> str:
+    return reverse("coursework:grade", args=[submission.assignment_id, submission.pk])
+
+
+NOTE_HTML = '<p class="notice accommodation-note"><strong>Accommodation:</strong> {}</p>'
+
+
+def test_the_grading_screen_shows_the_note_to_the_class_teachers_only(
+    client, teacher, classroom, student, assignment, other_classroom, other_teacher
+):
+    coteacher = make_user("coteacher", role=User.Role.TEACHER)
+    classroom.teachers.add(coteacher)
+    set_note(classroom, student, "read-aloud <b>")
+    # The same student's note in another class is that class's own.
+    enroll(other_classroom, student)
+    set_note(other_classroom, student, "large print")
+    submission = _handed_in(assignment, student)
+    for person in (teacher, coteacher):
+        client.force_login(person)
+        html = page(client.get(grade_url(submission)))
+        assert NOTE_HTML.format("read-aloud &lt;b&gt;") in html
+        assert "large print" not in html
+    for person, status in ((other_teacher, 404), (student, 403)):
+        client.force_login(person)
+        response = client.get(grade_url(submission))
+        assert response.status_code == status
+        assert "read-aloud" not in page(response)
+
+
+def test_without_a_note_the_grading_screen_shows_none(
+    client, teacher, classroom, student, assignment
+):
+    submission = _handed_in(assignment, student)
+    client.force_login(teacher)
+    assert "Accommodation" not in page(client.get(grade_url(submission)))
+
+
+def test_a_grade_refused_as_stale_shows_the_note_again(
+    client, teacher, classroom, student, assignment
+):
+    set_note(classroom, student, "extra time")
+    submission = _handed_in(assignment, student)
+    client.force_login(teacher)
+    client.get(grade_url(submission))  # opens the empty grade
+    save = reverse("coursework:grade-save", args=[assignment.pk, submission.pk])
+    response = client.post(save, {"action": "save", "version": 999999, "grade_revision": 0})
+    assert response.status_code == 409
+    assert NOTE_HTML.format("extra time") in page(response)
 
 
 def test_the_note_never_shows_on_the_students_pages(client, classroom, student, assignment):
