@@ -362,14 +362,14 @@ def launch_carry_out(lti_launch: LtiLaunch) -> LaunchResult:
     return result
 
 
-def deep_linking_session(lti_launch: LtiLaunch) -> dict:
+def deep_linking_session(lti_launch: LtiLaunch, *, user: User) -> dict:
     """What answering a deep-linking request needs later, kept in the session: the
     registration, the deployment and the platform's settings (its return URL and data)."""
     return {
         "registration": lti_launch.registration.pk,
         "deployment_id": lti_launch.get_claim(DEPLOYMENT_ID),
         "settings": lti_launch.get_claim(DEEP_LINKING_SETTINGS),
-        "user": lti_launch.user.auth_user_id,
+        "user": user.pk,
     }
 
 

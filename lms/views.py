@@ -161,7 +161,7 @@ def launch(request):
     request.session[SESSION_KEY] = lti_launch.get_launch_id()
     request.session[FRAME_SESSION_KEY] = origins
     if lti_launch.is_deep_link_launch:
-        request.session[DEEP_LINK_SESSION_KEY] = deep_linking_session(lti_launch)
+        request.session[DEEP_LINK_SESSION_KEY] = deep_linking_session(lti_launch, user=result.user)
         response = _catalogue(request, classroom=result.classroom)
     else:
         response = redirect(result.landing_url)
