@@ -136,6 +136,24 @@ def class_remove_student(*, classroom: Classroom, student: User) -> None:
         enrollment.save(update_fields=["removed_at"])
 
 
+def class_enroll_student(*, classroom: Classroom, student: User, added_by: User | None) -> bool:
+    """Put a student on the roster, back where they were if they had been removed; False if
+    they are on it already. Saved, not bulk-written, so the class's pages see the change."""
+    if not student.is_student:
+        raise ValidationError(f"{student.display_name} is not a student account.")
+    with transaction.atomic():
+        enrollment, created = Enrollment.objects.select_for_update().get_or_create(
+            classroom=classroom, student=student, defaults={"added_by": added_by}
+        )
+        if created:
+            return True
+        if enrollment.is_active:
+            return False
+        enrollment.removed_at = None
+        enrollment.save(update_fields=["removed_at"])
+    return True
+
+
 def temporary_password() -> str:
     """A password a teacher can read out: three groups from the unambiguous alphabet."""
     return "-".join(

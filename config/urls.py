@@ -10,6 +10,7 @@ urlpatterns = [
     path("studio/", include("studio.urls")),
     path("", include("notifications.urls")),
     path("", include("lms.urls")),
+    path("", include("lms.service_urls")),
     path("", include("sis.urls")),
     path("", include("cartridge.urls")),
     path("admin/", admin.site.urls),

@@ -215,6 +215,9 @@ EXPECTED: dict[str, dict[str, dict]] = {
     "notifications:settings": {GET: SIGNED_IN, POST: SIGNED_IN},
     "notifications:open": {GET: row(404, 404, OK, 404, 404)},
     "notifications:read": {POST: row(404, 404, OK, 404, 404)},
+    # Roster sync from the LMS: the class's teachers and staff, and only for a class linked
+    # to an LMS course (this one is not, so 404 for them too).
+    "lms_services:roster-sync": {POST: row(404, 404, 403, 404, 404)},
     # admin: exceptions to the rules below
     # The admin's login page answers everyone; staff are sent on to the index.
     "admin:login": {GET: EVERYONE, POST: EVERYONE},
