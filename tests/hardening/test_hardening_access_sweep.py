@@ -215,6 +215,14 @@ EXPECTED: dict[str, dict[str, dict]] = {
     "notifications:settings": {GET: SIGNED_IN, POST: SIGNED_IN},
     "notifications:open": {GET: row(404, 404, OK, 404, 404)},
     "notifications:read": {POST: row(404, 404, OK, 404, 404)},
+    # lms: the LTI routes answer everyone alike. Without the platform's login request or a
+    # signed launch they refuse (400); deep linking's answer needs a deep-linking launch
+    # in the session (403). Our keyset and Canvas's configuration are public.
+    "lms:login": {GET: row(*[400] * 6), POST: row(*[400] * 6)},
+    "lms:launch": {GET: row(*[400] * 6), POST: row(*[400] * 6)},
+    "lms:deep-link": {POST: row(*[403] * 6)},
+    "lms:jwks": {GET: EVERYONE},
+    "lms:config": {GET: EVERYONE},
     # Roster sync from the LMS: the class's teachers and staff, and only for a class linked
     # to an LMS course (this one is not, so 404 for them too).
     "lms_services:roster-sync": {POST: row(404, 404, 403, 404, 404)},
