@@ -22,7 +22,7 @@ from django.utils.safestring import SafeString
 from accounts.models import Classroom, User
 from lessons.models import Criterion, Level, Module, Skill
 
-from .dates import class_dates, recipient_ids
+from .dates import class_dates, own_dates_by_assignment, recipient_ids, recipients_by_assignment
 from .grades import CriterionScore, Grade
 from .models import Answer, Assignment, Progress, Submission, SubmissionVersion
 from .selectors import rubric_table_for
@@ -333,11 +333,16 @@ def dashboard_build(assignment: Assignment, *, show: str = "", stuck_days: int =
 
 
 class GradebookCell(NamedTuple):
-    status: str  # missing, late, submitted, graded, returned
+    status: str  # missing, late, submitted, graded, returned, or unassigned
     points: int | None
+    # The student's own due date where it differs from the assignment's (None: no due date).
+    own_due: bool = False
+    due_at: datetime | None = None
 
 
 MISSING = GradebookCell("missing", None)
+# An assignment given only to some students, none of whose work this student has handed in.
+UNASSIGNED = GradebookCell("unassigned", None)
 
 
 @dataclass
@@ -373,7 +378,9 @@ def _points_possible(assignments: list[Assignment]) -> dict[int, int]:
 
 
 def gradebook_build(classroom: Classroom) -> tuple[list[Assignment], list[GradebookRow]]:
-    """Students by assignments with each one's status and points.
+    """Students by assignments with each one's status and points; "unassigned" where the
+    assignment is given to some students only, not this one, and nothing of theirs is handed
+    in; a student's own due date where it differs from the assignment's.
 
     Each assignment carries `points_possible`: its written assignment's rubric total, or None.
     """
@@ -388,6 +395,8 @@ def gradebook_build(classroom: Classroom) -> tuple[list[Assignment], list[Gradeb
         assignment.points_possible = possible.get(assignment.lesson_id)
     students = _students(classroom.pk)
     ids = [a.pk for a in assignments]
+    recipients = recipients_by_assignment(assignments)
+    own = own_dates_by_assignment(ids)
     # (student, assignment): status, late, grade, override, rubric of the latest version.
     latest: dict[tuple[int, int], tuple] = {}
     for student_id, assignment_id, *version in (
@@ -441,8 +450,29 @@ def gradebook_build(classroom: Classroom) -> tuple[list[Assignment], list[Gradeb
                 return GradebookCell("graded", total)
         return GradebookCell("late" if late else "submitted", None)
 
-    rows = [
-        GradebookRow(student, [cell(latest.get((student.pk, pk))) for pk in ids])
-        for student in students
-    ]
+    # Who each assignment is given to (None: the whole class) and the students' own dates.
+    named = [recipients[pk] for pk in ids]
+    class_due = [a.due_at for a in assignments]
+
+    def student_cell(student_id: int, index: int) -> GradebookCell:
+        found = cell(latest.get((student_id, ids[index])))
+        given = named[index] is None or student_id in named[index]
+        if not given and found is MISSING:
+            return UNASSIGNED
+        dates = own.get((student_id, ids[index]))
+        if dates is not None and dates.due_at != class_due[index]:
+            return found._replace(own_due=True, due_at=dates.due_at)
+        return found
+
+    # Most students have no own dates: their row is made without looking for any.
+    has_own = {student_id for student_id, _assignment_id in own}
+    some = [index for index, names in enumerate(named) if names is not None]
+    positions = range(len(ids))
+    rows = []
+    for student in students:
+        if student.pk in has_own or some:
+            cells = [student_cell(student.pk, index) for index in positions]
+        else:
+            cells = [cell(latest.get((student.pk, pk))) for pk in ids]
+        rows.append(GradebookRow(student, cells))
     return assignments, rows

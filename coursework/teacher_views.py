@@ -17,7 +17,14 @@ from config.feedback import refusal_show
 from . import grading
 from .access import assignment_for_teacher
 from .csv_export import csv_response
-from .dashboard import FILTERS, STATE_LABELS, dashboard_build, gradebook_build, skill_chart
+from .dashboard import (
+    FILTERS,
+    STATE_LABELS,
+    UNASSIGNED,
+    dashboard_build,
+    gradebook_build,
+    skill_chart,
+)
 from .forms import GradeForm
 from .freshness import conditional_page, dashboard_etag, gradebook_etag
 from .gradebook import assignment_averages, student_totals
@@ -424,7 +431,7 @@ def gradebook_csv(request, pk: int):
             r.student.username,
             classroom.name,
         ]
-        + ["" if c.points is None else c.points for c in r.cells]
+        + [_csv_points(c) for c in r.cells]
         + ([t.points, t.possible, _number(t.percent)] if t.graded else ["", "", ""])
         for r, t in zip(rows, totals, strict=True)
     ]
@@ -434,6 +441,14 @@ def gradebook_csv(request, pk: int):
     ]
     averages += ["", "", ""]
     return csv_response(f"gradebook-{classroom.pk}.csv", header, [possible, *body, averages])
+
+
+def _csv_points(cell) -> str | int:
+    """A cell's points; empty while not graded, and N/A, as Canvas writes it, for a student
+    the assignment is not given to."""
+    if cell.status == UNASSIGNED.status:
+        return "N/A"
+    return "" if cell.points is None else cell.points
 
 
 def _number(value: float) -> str:

@@ -32,6 +32,7 @@ GRADEBOOK_BADGES = {
     "submitted": ("◐", "Submitted"),
     "graded": ("✎", "Graded"),
     "returned": ("✓", "Returned"),
+    "unassigned": ("–", "Not assigned"),
 }
 _LATE = format_html(
     '<span class="flag flag-late"><span aria-hidden="true">{}</span> {}</span>', "!", "Late"
@@ -144,14 +145,30 @@ def skill_rows(board: Dashboard) -> SafeString:
     return _rows(row_format, len(board.all_rows), values)
 
 
+def _own_due(cell: GradebookCell) -> SafeString:
+    """The student's own due date under their status, as the column's heading gives the
+    assignment's: "due 12 Mar", in the current time zone."""
+    if not cell.own_due:
+        return format_html("{}", "")
+    if cell.due_at is None:
+        return format_html('<br><span class="when own-due">{}</span>', "own dates: no due date")
+    local = timezone.localtime(cell.due_at)
+    return format_html(
+        '<br><span class="when own-due">own due {} {}</span>',
+        local.day,
+        str(MONTHS_3[local.month]).title(),
+    )
+
+
 def _gradebook_cell(cell: GradebookCell) -> SafeString:
     symbol, words = GRADEBOOK_BADGES.get(cell.status, GRADEBOOK_BADGES["returned"])
     return format_html(
-        '<td class="gb gb-{}"><span aria-hidden="true">{}</span> {}{}</td>',
+        '<td class="gb gb-{}"><span aria-hidden="true">{}</span> {}{}{}</td>',
         cell.status,
         symbol,
         words,
         "" if cell.points is None else f" · {cell.points} pts",
+        _own_due(cell),
     )
 
 

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Classroom, Enrollment, User
-from coursework import grading, services
+from coursework import dates, grading, services
 from coursework.models import Progress
 from tests.teacher.conftest import build_lesson, grade, hand_in, post
 
@@ -38,6 +38,17 @@ def build_class(name: str, size: int, lesson, talk_lesson, teacher):
         due_at=timezone.now() + timedelta(days=3),
     )
     talk = services.assignment_create(classroom=classroom, lesson=talk_lesson, teacher=teacher)
+    # Some students have their own dates, and the discussion is given to half the class.
+    dates.set_student_dates(
+        assignment=assignment,
+        student_ids=[s.pk for s in students[::4]],
+        teacher=teacher,
+        opens_at=None,
+        due_at=timezone.now() + timedelta(days=9),
+    )
+    dates.set_recipients(
+        assignment=talk, whole_class=False, student_ids=[s.pk for s in students[: size // 2]]
+    )
     first = lesson.modules.get(position=1)
     Progress.objects.bulk_create(
         Progress(assignment=assignment, student=s, module=first, state="complete")
@@ -92,8 +103,9 @@ QUERIES = {
     "grading": 10,
     # The teacher's comment bank, offered under every comment box.
     "grade": 9,
-    "gradebook": 12,
-    "gradebook-csv": 11,
+    # Who each assignment given to some students is given to, and the students' own dates.
+    "gradebook": 14,
+    "gradebook-csv": 13,
     "discussion": 8,
 }
 
