@@ -8,10 +8,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.access import classrooms_visible_to
 from config.feedback import refusal_show
+from studio.access import can_author_school_lessons, may_author
 from studio.publishing import studio_url
 
 from .access import (
-    AUTHOR_PERMISSION,
     document_for_reader,
     lesson_for_reader,
     lessons_offered_to,
@@ -82,7 +82,7 @@ def lesson_list(request):
         "lessons": lessons,
         "form": form if form.is_bound else CatalogueSearchForm(),
         "searched": form.is_bound,
-        "may_author": request.user.is_staff or request.user.has_perm(AUTHOR_PERMISSION),
+        "may_author": can_author_school_lessons(request.user),
         "studio_url": studio_url("lesson-list"),
     }
     return render(request, "lessons/lesson_list.html", ctx, status=status)
@@ -105,9 +105,7 @@ def lesson_detail(request, pk: int):
         "documents": lesson.documents.defer("raw_text", "cleaned_text", "report"),
         "offered": lesson.status == Lesson.Status.PUBLISHED
         and (lesson.owner_id is None or lesson.owner_id == user.pk),
-        "may_author": user.is_staff
-        or lesson.owner_id == user.pk
-        or (lesson.owner_id is None and user.has_perm(AUTHOR_PERMISSION)),
+        "may_author": may_author(user, lesson),
         "editor_url": studio_url("lesson-edit", lesson.pk),
     }
     return render(request, "lessons/lesson_detail.html", ctx)

@@ -18,9 +18,8 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from accounts.models import User
+from lessons.access import AUTHOR_PERMISSION
 from lessons.models import Lesson, Module
-
-AUTHOR_PERMISSION = "lessons.author_lessons"
 
 READ_ONLY = (
     "“{title}” is {status}, so it is read-only and nothing was changed. "
@@ -44,6 +43,13 @@ def can_author(user: User) -> bool:
     return can_author_school_lessons(user) or (
         user.is_authenticated and user.is_active and user.is_teacher
     )
+
+
+def may_author(user: User, lesson: Lesson) -> bool:
+    """Whether this person may open this lesson in the studio (the table above)."""
+    if lesson.owner_id is None:
+        return can_author_school_lessons(user)
+    return can_author(user) and (user.is_staff or lesson.owner_id == user.pk)
 
 
 def require_author(user: User) -> None:

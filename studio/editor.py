@@ -10,6 +10,7 @@ that is no longer a draft, 409 for a page older than the lesson.
 """
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import partial
 
 from django.contrib import messages
@@ -42,10 +43,14 @@ from .forms import (
 )
 from .services import StaleSave
 
-STALE = (
-    "Not saved: this page was out of date. Someone saved the lesson after it was loaded, "
-    "so nothing was overwritten."
-)
+
+def stale_problem(current: Lesson | Module) -> str:
+    """Why a save made from an older page was refused: `current` is the row saved since."""
+    what = "this module" if isinstance(current, Module) else "the lesson"
+    return (
+        f"Not saved: this page was out of date. Someone saved {what} after the page was "
+        "loaded, so nothing was overwritten."
+    )
 
 
 # After a move, focus stays on the button used, or on its twin when the item reached an end.
@@ -59,6 +64,40 @@ def first_error(form) -> str:
     return "Check the form and try again."
 
 
+@dataclass(frozen=True)
+class Change:
+    """What a valid form asks for: `write` (given the form's revision), the request in the
+    author's words for a refusal to show beside the stored version, the message once saved,
+    and where focus goes then (a callable when the write decides it)."""
+
+    write: Callable[..., object]
+    asked: str
+    saved: str
+    focus: str | Callable[[], str] = ""
+
+    @property
+    def focus_after(self) -> str:
+        return self.focus() if callable(self.focus) else self.focus
+
+
+def submit(
+    form,
+    change: Callable[[dict], Change],
+    *,
+    invalid: Callable[..., HttpResponse],
+    refused: Callable[[str], Callable[..., HttpResponse]],
+    saved: Callable[[Change, int], HttpResponse],
+) -> HttpResponse:
+    """The path every editor write takes once the lesson is known to be a draft: bad input
+    answers `invalid` (400), a refused write `refused(asked)`, a saved one `saved`."""
+    if not form.is_valid():
+        return invalid(status=400, problem=first_error(form))
+    wanted = change(form.cleaned_data)
+    revision = form.cleaned_data["revision"]
+    write = partial(wanted.write, revision=revision)
+    return attempt(write, refused(wanted.asked)) or saved(wanted, revision)
+
+
 def attempt(write: Callable[[], object], refused: Callable[..., HttpResponse]):
     """Run a write; on refusal answer `refused(status=..., problem=..., stale=...)`."""
     try:
@@ -66,7 +105,7 @@ def attempt(write: Callable[[], object], refused: Callable[..., HttpResponse]):
     except LessonReadOnly as error:
         return refused(status=403, problem=str(error))
     except StaleSave as stale:
-        return refused(status=409, problem=STALE, stale=stale.current)
+        return refused(status=409, problem=stale_problem(stale.current), stale=stale.current)
     except ValidationError as error:
         return refused(status=400, problem=error.messages[0])
     return None
@@ -255,39 +294,58 @@ def _order_refused(request, lesson: Lesson, asked: str):
     return refused
 
 
+def _modules_change(
+    request, lesson: Lesson, form, change: Callable[[dict], Change], *, invalid=None
+) -> HttpResponse:
+    """A change to the lesson's modules, answered by its list of modules."""
+    page = partial(lesson_page, request, lesson, section="modules")
+    if refusal := read_only_refusal(lesson, page):
+        return refusal
+
+    def saved(wanted: Change, revision: int) -> HttpResponse:
+        return lesson_saved(
+            request,
+            lesson,
+            wanted.saved,
+            section="modules",
+            revision=revision,
+            focus=wanted.focus_after,
+        )
+
+    return submit(
+        form,
+        change,
+        invalid=invalid or page,
+        refused=partial(_order_refused, request, lesson),
+        saved=saved,
+    )
+
+
 @require_POST
 @login_required
 def module_add(request, pk: int):
     lesson = lesson_for_author(request.user, pk)
-    if refusal := read_only_refusal(
-        lesson, partial(lesson_page, request, lesson, section="modules")
-    ):
-        return refusal
     form = ModuleAddForm(request.POST)
-    if not form.is_valid():
-        return lesson_page(
-            request, lesson, section="modules", status=400, add_form=form, problem=first_error(form)
-        )
-    data = form.cleaned_data
     created: list[Module] = []
-    kind_label = Module.Kind(data["kind"]).label
-    refused = _order_refused(request, lesson, f"add “{data['title']}” ({kind_label.lower()})")
 
-    def write():
-        created.append(
-            services.module_add(
-                lesson=lesson, revision=data["revision"], kind=data["kind"], title=data["title"]
+    def change(data: dict) -> Change:
+        def write(revision: int) -> None:
+            created.append(
+                services.module_add(
+                    lesson=lesson, revision=revision, kind=data["kind"], title=data["title"]
+                )
             )
+
+        kind_label = Module.Kind(data["kind"]).label.lower()
+        return Change(
+            write,
+            asked=f"add “{data['title']}” ({kind_label})",
+            saved=f"Module “{data['title']}” added.",
+            focus=lambda: f"edit-{created[0].pk}",
         )
 
-    return attempt(write, refused) or lesson_saved(
-        request,
-        lesson,
-        f"Module “{data['title']}” added.",
-        section="modules",
-        revision=data["revision"],
-        focus=f"edit-{created[0].pk}",
-    )
+    invalid = partial(lesson_page, request, lesson, section="modules", add_form=form)
+    return _modules_change(request, lesson, form, change, invalid=invalid)
 
 
 @require_POST
@@ -295,32 +353,18 @@ def module_add(request, pk: int):
 def module_move(request, pk: int, module_pk: int):
     lesson = lesson_for_author(request.user, pk)
     module = module_of(lesson, module_pk)
-    if refusal := read_only_refusal(
-        lesson, partial(lesson_page, request, lesson, section="modules")
-    ):
-        return refusal
-    form = MoveForm(request.POST)
-    if not form.is_valid():
-        return lesson_page(
-            request, lesson, section="modules", status=400, problem=first_error(form)
+
+    def change(data: dict) -> Change:
+        direction = data["direction"]
+        return Change(
+            partial(services.module_move, lesson=lesson, module=module, direction=direction),
+            asked=f"move “{module.title}” {direction}",
+            saved=f"“{module.title}” moved {direction}.",
+            focus=f"move-{direction}-{module.pk} move-{OTHER[direction]}-{module.pk} "
+            f"edit-{module.pk}",
         )
-    direction = form.cleaned_data["direction"]
-    refused = _order_refused(request, lesson, f"move “{module.title}” {direction}")
-    write = partial(
-        services.module_move,
-        lesson=lesson,
-        revision=form.cleaned_data["revision"],
-        module=module,
-        direction=direction,
-    )
-    return attempt(write, refused) or lesson_saved(
-        request,
-        lesson,
-        f"“{module.title}” moved {direction}.",
-        section="modules",
-        revision=form.cleaned_data["revision"],
-        focus=f"move-{direction}-{module.pk} move-{OTHER[direction]}-{module.pk} edit-{module.pk}",
-    )
+
+    return _modules_change(request, lesson, MoveForm(request.POST), change)
 
 
 @require_POST
@@ -328,29 +372,17 @@ def module_move(request, pk: int, module_pk: int):
 def module_reorder(request, pk: int):
     """The order a drag left the modules in."""
     lesson = lesson_for_author(request.user, pk)
-    if refusal := read_only_refusal(
-        lesson, partial(lesson_page, request, lesson, section="modules")
-    ):
-        return refusal
-    form = ModuleOrderForm(request.POST)
-    if not form.is_valid():
-        return lesson_page(
-            request, lesson, section="modules", status=400, problem=first_error(form)
+
+    def change(data: dict) -> Change:
+        order = data["order"]
+        titles = dict(lesson.modules.values_list("pk", "title"))
+        return Change(
+            partial(services.modules_reorder, lesson=lesson, order=order),
+            asked=", ".join(titles.get(pk, "?") for pk in order),
+            saved="Modules reordered.",
         )
-    order = form.cleaned_data["order"]
-    titles = dict(lesson.modules.values_list("pk", "title"))
-    asked = ", ".join(titles.get(pk, "?") for pk in order)
-    refused = _order_refused(request, lesson, asked)
-    write = partial(
-        services.modules_reorder, lesson=lesson, revision=form.cleaned_data["revision"], order=order
-    )
-    return attempt(write, refused) or lesson_saved(
-        request,
-        lesson,
-        "Modules reordered.",
-        section="modules",
-        revision=form.cleaned_data["revision"],
-    )
+
+    return _modules_change(request, lesson, ModuleOrderForm(request.POST), change)
 
 
 @require_http_methods(["GET", "POST"])
@@ -368,27 +400,19 @@ def module_remove(request, pk: int, module_pk: int):
     }
     if request.method == "GET":
         return render(request, "studio/editor/module_remove.html", ctx)
-    if refusal := read_only_refusal(
-        lesson, partial(lesson_page, request, lesson, section="modules")
-    ):
-        return refusal
-    form = RevisionForm(request.POST)
-    if not form.is_valid():
-        return render(
-            request,
-            "studio/editor/module_remove.html",
-            {**ctx, "problem": first_error(form)},
-            status=400,
+
+    def change(data: dict) -> Change:
+        return Change(
+            partial(services.module_remove, lesson=lesson, module=module),
+            asked=f"remove “{module.title}”",
+            saved=f"Module “{module.title}” removed.",
+            focus="modules",
         )
-    refused = _order_refused(request, lesson, f"remove “{module.title}”")
-    write = partial(
-        services.module_remove, lesson=lesson, revision=form.cleaned_data["revision"], module=module
-    )
-    return attempt(write, refused) or lesson_saved(
-        request,
-        lesson,
-        f"Module “{module.title}” removed.",
-        section="modules",
-        revision=form.cleaned_data["revision"],
-        focus="modules",
-    )
+
+    invalid = partial(confirm_again, request, "studio/editor/module_remove.html", ctx)
+    return _modules_change(request, lesson, RevisionForm(request.POST), change, invalid=invalid)
+
+
+def confirm_again(request, template: str, ctx: dict, *, status: int, problem: str):
+    """A removal's confirmation page again, saying what was wrong with the form sent."""
+    return render(request, template, {**ctx, "problem": problem}, status=status)

@@ -6,7 +6,8 @@ answered as in studio/editor.py: under htmx, by the section it saved (the module
 excerpts, its questions, or the one question whose form was saved).
 """
 
-from functools import partial
+from collections.abc import Callable
+from functools import partial, wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -21,13 +22,16 @@ from lessons.models import Excerpt, Lesson, Module, Question
 
 from . import services
 from .access import lesson_for_author, module_of
-from .editor import OTHER, attempt, editor_render, first_error, read_only_refusal
+from .editor import (
+    OTHER,
+    Change,
+    confirm_again,
+    editor_render,
+    read_only_refusal,
+    submit,
+)
 from .forms import ExcerptPickForm, ModuleFieldsForm, MoveForm, QuestionForm, RevisionForm
 
-STALE = (
-    "Not saved: this page was out of date. Someone saved this module after the page was "
-    "loaded, so nothing was overwritten."
-)
 LIGHT_DOCUMENT = ("document__raw_text", "document__cleaned_text", "document__report")
 
 
@@ -135,63 +139,98 @@ def _saved(
     return redirect(f"{url}#{focus.split()[-1]}" if focus else url)
 
 
-def _refused(request, lesson, module, *, section: str, asked: str = "", **page):
-    """Refusals that show the module as stored, with what the author asked for beside it."""
-
-    def refused(*, status, problem, stale=None):
-        if stale is None:
-            return module_page(
-                request, lesson, module, status=status, problem=problem, section=section, **page
-            )
-        conflict = [("Your change", "", asked)] if asked else None
-        return module_page(
-            request,
-            lesson,
-            stale,
-            status=status,
-            problem=STALE,
-            conflict=conflict,
-            section=section,
-        )
-
-    return refused
-
-
 def _lesson_and_module(request, pk: int, module_pk: int) -> tuple[Lesson, Module]:
     lesson = lesson_for_author(request.user, pk)
     return lesson, module_of(lesson, module_pk)
 
 
-def _read_only(request, lesson: Lesson, module: Module, section: str) -> HttpResponse | None:
-    return read_only_refusal(lesson, partial(module_page, request, lesson, module, section=section))
+def _module_change(
+    request,
+    lesson: Lesson,
+    module: Module,
+    sent,
+    change: Callable[[dict], Change],
+    *,
+    section: str,
+    invalid=None,
+    stale_page: Callable[..., HttpResponse] | None = None,
+    **page,
+) -> HttpResponse:
+    """A write to the module from the form `sent`, answered by its `section`. A refusal shows the module as
+    stored with what the author asked for beside it (or `stale_page(stale, status=...,
+    problem=...)` for a page older than the module); `page` goes to every page shown."""
+    shown = partial(module_page, request, lesson, module, section=section, **page)
+
+    def refused(asked: str):
+        def answer(*, status, problem, stale=None):
+            if stale is None:
+                return shown(status=status, problem=problem)
+            if stale_page is not None:
+                return stale_page(stale, status=status, problem=problem)
+            conflict = [("Your change", "", asked)] if asked else None
+            return module_page(
+                request,
+                lesson,
+                stale,
+                status=status,
+                problem=problem,
+                conflict=conflict,
+                section=section,
+            )
+
+        return answer
+
+    def saved(wanted: Change, revision: int) -> HttpResponse:
+        return _saved(
+            request,
+            lesson,
+            module,
+            wanted.saved,
+            section=section,
+            revision=revision,
+            focus=wanted.focus_after,
+        )
+
+    return submit(sent, change, invalid=invalid or shown, refused=refused, saved=saved)
+
+
+def module_write(section: str, find: Callable | None = None):
+    """A POST to one module of a lesson the author may open: refused (403) for a lesson that
+    is no longer a draft, else the view is given the lesson, the module and, with `find`,
+    the module's item named in the address (404 for any other)."""
+
+    def decorate(view):
+        @require_POST
+        @login_required
+        @wraps(view)
+        def checked(request, pk: int, module_pk: int, **item):
+            lesson, module = _lesson_and_module(request, pk, module_pk)
+            shown = partial(module_page, request, lesson, module, section=section)
+            if refusal := read_only_refusal(lesson, shown):
+                return refusal
+            found = [find(module, *item.values())] if find else []
+            return view(request, lesson, module, *found)
+
+        return checked
+
+    return decorate
 
 
 @require_http_methods(["GET", "POST"])
 @login_required
 def module_edit(request, pk: int, module_pk: int):
+    if request.method == "POST":
+        return _module_fields_save(request, pk=pk, module_pk=module_pk)
     lesson, module = _lesson_and_module(request, pk, module_pk)
-    if request.method == "GET":
-        return module_page(request, lesson, module)
-    if refusal := _read_only(request, lesson, module, "text"):
-        return refusal
-    form = ModuleFieldsForm(request.POST, module=module)
-    if not form.is_valid():
-        return module_page(
-            request,
-            lesson,
-            module,
-            section="text",
-            status=400,
-            form=form,
-            problem=first_error(form),
-        )
-    typed = form.fields_data()
+    return module_page(request, lesson, module)
 
-    def refused(*, status, problem, stale=None):
-        if stale is None:
-            return module_page(
-                request, lesson, module, section="text", status=status, form=form, problem=problem
-            )
+
+@module_write("text")
+def _module_fields_save(request, lesson: Lesson, module: Module):
+    form = ModuleFieldsForm(request.POST, module=module)
+
+    def stale_page(stale: Module, *, status: int, problem: str) -> HttpResponse:
+        typed = form.fields_data()
         conflict = [
             (form.fields[name].label or name.capitalize(), getattr(stale, name), value)
             for name, value in vars(typed).items()
@@ -207,56 +246,20 @@ def module_edit(request, pk: int, module_pk: int):
             section="text",
             status=status,
             form=again,
-            problem=STALE,
+            problem=problem,
             conflict=conflict,
         )
 
-    write = partial(
-        services.module_fields_save,
-        module=module,
-        revision=form.cleaned_data["revision"],
-        fields=typed,
-    )
-    return attempt(write, refused) or _saved(
-        request,
-        lesson,
-        module,
-        "Module saved.",
-        section="text",
-        revision=form.cleaned_data["revision"],
+    def change(data: dict) -> Change:
+        write = partial(services.module_fields_save, module=module, fields=form.fields_data())
+        return Change(write, asked="", saved="Module saved.")
+
+    return _module_change(
+        request, lesson, module, form, change, section="text", stale_page=stale_page, form=form
     )
 
 
 # Excerpts --------------------------------------------------------------------------------
-
-
-@require_POST
-@login_required
-def excerpt_add(request, pk: int, module_pk: int):
-    lesson, module = _lesson_and_module(request, pk, module_pk)
-    if refusal := _read_only(request, lesson, module, "excerpts"):
-        return refusal
-    form = ExcerptPickForm(request.POST, choices=services.excerpts_to_pick(module))
-    if not form.is_valid():
-        return module_page(
-            request, lesson, module, section="excerpts", status=400, problem=first_error(form)
-        )
-    source = form.cleaned_data["excerpt"]
-    asked = f"add the excerpt “{source.text[:80]}” ({source.speaker})"
-    write = partial(
-        services.excerpt_add, module=module, revision=form.cleaned_data["revision"], source=source
-    )
-    return attempt(
-        write, _refused(request, lesson, module, section="excerpts", asked=asked)
-    ) or _saved(
-        request,
-        lesson,
-        module,
-        "Excerpt added.",
-        section="excerpts",
-        revision=form.cleaned_data["revision"],
-        focus="excerpts",
-    )
 
 
 def _excerpt_of(module: Module, excerpt_pk: int) -> Excerpt:
@@ -266,70 +269,50 @@ def _excerpt_of(module: Module, excerpt_pk: int) -> Excerpt:
     return excerpt
 
 
-@require_POST
-@login_required
-def excerpt_remove(request, pk: int, module_pk: int, excerpt_pk: int):
-    lesson, module = _lesson_and_module(request, pk, module_pk)
-    if refusal := _read_only(request, lesson, module, "excerpts"):
-        return refusal
-    excerpt = _excerpt_of(module, excerpt_pk)
+@module_write("excerpts")
+def excerpt_add(request, lesson: Lesson, module: Module):
+    form = ExcerptPickForm(request.POST, choices=services.excerpts_to_pick(module))
+
+    def change(data: dict) -> Change:
+        source = data["excerpt"]
+        return Change(
+            partial(services.excerpt_add, module=module, source=source),
+            asked=f"add the excerpt “{source.text[:80]}” ({source.speaker})",
+            saved="Excerpt added.",
+            focus="excerpts",
+        )
+
+    return _module_change(request, lesson, module, form, change, section="excerpts")
+
+
+@module_write("excerpts", find=_excerpt_of)
+def excerpt_remove(request, lesson: Lesson, module: Module, excerpt: Excerpt):
+    def change(data: dict) -> Change:
+        return Change(
+            partial(services.excerpt_remove, module=module, excerpt=excerpt),
+            asked=f"remove the excerpt “{excerpt.text[:80]}”",
+            saved="Excerpt removed from the module.",
+            focus="excerpts",
+        )
+
     form = RevisionForm(request.POST)
-    if not form.is_valid():
-        return module_page(
-            request, lesson, module, section="excerpts", status=400, problem=first_error(form)
+    return _module_change(request, lesson, module, form, change, section="excerpts")
+
+
+@module_write("excerpts", find=_excerpt_of)
+def excerpt_move(request, lesson: Lesson, module: Module, excerpt: Excerpt):
+    def change(data: dict) -> Change:
+        direction = data["direction"]
+        return Change(
+            partial(services.excerpt_move, module=module, excerpt=excerpt, direction=direction),
+            asked=f"move the excerpt “{excerpt.text[:80]}” {direction}",
+            saved=f"Excerpt moved {direction}.",
+            focus=f"excerpt-{direction}-{excerpt.pk} excerpt-{OTHER[direction]}-{excerpt.pk} "
+            "excerpts",
         )
-    asked = f"remove the excerpt “{excerpt.text[:80]}”"
-    write = partial(
-        services.excerpt_remove,
-        module=module,
-        revision=form.cleaned_data["revision"],
-        excerpt=excerpt,
-    )
-    return attempt(
-        write, _refused(request, lesson, module, section="excerpts", asked=asked)
-    ) or _saved(
-        request,
-        lesson,
-        module,
-        "Excerpt removed from the module.",
-        section="excerpts",
-        revision=form.cleaned_data["revision"],
-        focus="excerpts",
-    )
 
-
-@require_POST
-@login_required
-def excerpt_move(request, pk: int, module_pk: int, excerpt_pk: int):
-    lesson, module = _lesson_and_module(request, pk, module_pk)
-    if refusal := _read_only(request, lesson, module, "excerpts"):
-        return refusal
-    excerpt = _excerpt_of(module, excerpt_pk)
     form = MoveForm(request.POST)
-    if not form.is_valid():
-        return module_page(
-            request, lesson, module, section="excerpts", status=400, problem=first_error(form)
-        )
-    direction = form.cleaned_data["direction"]
-    asked = f"move the excerpt “{excerpt.text[:80]}” {direction}"
-    write = partial(
-        services.excerpt_move,
-        module=module,
-        revision=form.cleaned_data["revision"],
-        excerpt=excerpt,
-        direction=direction,
-    )
-    return attempt(
-        write, _refused(request, lesson, module, section="excerpts", asked=asked)
-    ) or _saved(
-        request,
-        lesson,
-        module,
-        f"Excerpt moved {direction}.",
-        section="excerpts",
-        revision=form.cleaned_data["revision"],
-        focus=f"excerpt-{direction}-{excerpt.pk} excerpt-{OTHER[direction]}-{excerpt.pk} excerpts",
-    )
+    return _module_change(request, lesson, module, form, change, section="excerpts")
 
 
 # Questions -------------------------------------------------------------------------------
@@ -342,83 +325,40 @@ def _question_of(module: Module, question_pk: int) -> Question:
     return question
 
 
-@require_POST
-@login_required
-def question_add(request, pk: int, module_pk: int):
-    lesson, module = _lesson_and_module(request, pk, module_pk)
-    if refusal := _read_only(request, lesson, module, "questions"):
-        return refusal
+@module_write("questions")
+def question_add(request, lesson: Lesson, module: Module):
     excerpts = list(module.excerpts.all())
     form = QuestionForm(request.POST, module=module, excerpts=excerpts, prefix="new")
-    if not form.is_valid():
-        return module_page(
-            request,
-            lesson,
-            module,
-            section="questions",
-            status=400,
-            new_question=form,
-            problem=first_error(form),
+
+    def change(data: dict) -> Change:
+        write = partial(
+            services.question_add,
+            module=module,
+            text=data["text"],
+            skill=data["skill"],
+            excerpt=data["excerpt"],
         )
-    data = form.cleaned_data
-    write = partial(
-        services.question_add,
-        module=module,
-        revision=data["revision"],
-        text=data["text"],
-        skill=data["skill"],
-        excerpt=data["excerpt"],
-    )
-    asked = f"add the question “{data['text']}”"
-    return attempt(
-        write,
-        _refused(request, lesson, module, section="questions", asked=asked, new_question=form),
-    ) or (
-        _saved(
-            request,
-            lesson,
-            module,
-            "Question added.",
-            section="questions",
-            revision=data["revision"],
+        return Change(
+            write,
+            asked=f"add the question “{data['text']}”",
+            saved="Question added.",
             focus="questions",
         )
+
+    return _module_change(
+        request, lesson, module, form, change, section="questions", new_question=form
     )
 
 
-@require_POST
-@login_required
-def question_edit(request, pk: int, module_pk: int, question_pk: int):
-    lesson, module = _lesson_and_module(request, pk, module_pk)
-    if refusal := _read_only(request, lesson, module, "questions"):
-        return refusal
-    question = _question_of(module, question_pk)
+@module_write("questions", find=_question_of)
+def question_edit(request, lesson: Lesson, module: Module, question: Question):
     excerpts = list(module.excerpts.all())
     prefix = f"q{question.pk}"
     form = QuestionForm(request.POST, module=module, excerpts=excerpts, prefix=prefix)
-    if not form.is_valid():
-        return module_page(
-            request,
-            lesson,
-            module,
-            section=f"question-{question.pk}",
-            status=400,
-            question_forms={question.pk: form},
-            problem=first_error(form),
-        )
-    data = form.cleaned_data
+    section = f"question-{question.pk}"
 
-    def refused(*, status, problem, stale=None):
-        if stale is None:
-            return module_page(
-                request,
-                lesson,
-                module,
-                section=f"question-{question.pk}",
-                status=status,
-                question_forms={question.pk: form},
-                problem=problem,
-            )
+    def stale_page(stale: Module, *, status: int, problem: str) -> HttpResponse:
+        data = form.cleaned_data
         stored = stale.questions.filter(pk=question.pk).first()
         conflict = [("Question", stored.text if stored else "(removed)", data["text"])]
         if stored is not None and stored.skill != data["skill"]:
@@ -434,102 +374,80 @@ def question_edit(request, pk: int, module_pk: int, question_pk: int):
             request,
             lesson,
             stale,
-            section=f"question-{question.pk}",
+            section=section,
             status=status,
             question_forms=again,
-            problem=STALE,
+            problem=problem,
             conflict=conflict,
         )
 
-    write = partial(
-        services.question_save,
-        module=module,
-        revision=data["revision"],
-        question=question,
-        text=data["text"],
-        skill=data["skill"],
-        excerpt=data["excerpt"],
-    )
-    return attempt(write, refused) or _saved(
+    def change(data: dict) -> Change:
+        write = partial(
+            services.question_save,
+            module=module,
+            question=question,
+            text=data["text"],
+            skill=data["skill"],
+            excerpt=data["excerpt"],
+        )
+        return Change(write, asked="", saved="Question saved.", focus=section)
+
+    return _module_change(
         request,
         lesson,
         module,
-        "Question saved.",
-        section=f"question-{question.pk}",
-        revision=data["revision"],
-        focus=f"question-{question.pk}",
+        form,
+        change,
+        section=section,
+        stale_page=stale_page,
+        question_forms={question.pk: form},
     )
+
+
+def _question_remove_context(lesson: Lesson, module: Module, question: Question) -> dict:
+    return {"lesson": lesson, "module": module, "question": question, "revision": module.revision}
 
 
 @require_http_methods(["GET", "POST"])
 @login_required
 def question_remove(request, pk: int, module_pk: int, question_pk: int):
     """A page asking to confirm, then the deletion."""
+    if request.method == "POST":
+        return _question_delete(request, pk=pk, module_pk=module_pk, question_pk=question_pk)
     lesson, module = _lesson_and_module(request, pk, module_pk)
-    question = _question_of(module, question_pk)
-    ctx = {"lesson": lesson, "module": module, "question": question, "revision": module.revision}
-    if request.method == "GET":
-        return render(request, "studio/editor/question_remove.html", ctx)
-    if refusal := _read_only(request, lesson, module, "questions"):
-        return refusal
-    form = RevisionForm(request.POST)
-    if not form.is_valid():
-        return render(
-            request,
-            "studio/editor/question_remove.html",
-            {**ctx, "problem": first_error(form)},
-            status=400,
-        )
-    asked = f"delete the question “{question.text[:80]}”"
-    write = partial(
-        services.question_remove,
-        module=module,
-        revision=form.cleaned_data["revision"],
-        question=question,
-    )
-    return attempt(write, _refused(request, lesson, module, section="questions", asked=asked)) or (
-        _saved(
-            request,
-            lesson,
-            module,
-            "Question deleted.",
-            section="questions",
-            revision=form.cleaned_data["revision"],
+    ctx = _question_remove_context(lesson, module, _question_of(module, question_pk))
+    return render(request, "studio/editor/question_remove.html", ctx)
+
+
+@module_write("questions", find=_question_of)
+def _question_delete(request, lesson: Lesson, module: Module, question: Question):
+    def change(data: dict) -> Change:
+        return Change(
+            partial(services.question_remove, module=module, question=question),
+            asked=f"delete the question “{question.text[:80]}”",
+            saved="Question deleted.",
             focus="questions",
         )
+
+    ctx = _question_remove_context(lesson, module, question)
+    invalid = partial(confirm_again, request, "studio/editor/question_remove.html", ctx)
+    form = RevisionForm(request.POST)
+    return _module_change(
+        request, lesson, module, form, change, section="questions", invalid=invalid
     )
 
 
-@require_POST
-@login_required
-def question_move(request, pk: int, module_pk: int, question_pk: int):
-    lesson, module = _lesson_and_module(request, pk, module_pk)
-    if refusal := _read_only(request, lesson, module, "questions"):
-        return refusal
-    question = _question_of(module, question_pk)
-    form = MoveForm(request.POST)
-    if not form.is_valid():
-        return module_page(
-            request, lesson, module, section="questions", status=400, problem=first_error(form)
+@module_write("questions", find=_question_of)
+def question_move(request, lesson: Lesson, module: Module, question: Question):
+    def change(data: dict) -> Change:
+        direction = data["direction"]
+        return Change(
+            partial(services.question_move, module=module, question=question, direction=direction),
+            asked=f"move the question “{question.text[:80]}” {direction}",
+            saved=f"Question moved {direction}.",
+            focus=f"question-{direction}-{question.pk} question-{OTHER[direction]}-{question.pk} "
+            "questions",
         )
-    direction = form.cleaned_data["direction"]
-    asked = f"move the question “{question.text[:80]}” {direction}"
-    write = partial(
-        services.question_move,
-        module=module,
-        revision=form.cleaned_data["revision"],
-        question=question,
-        direction=direction,
-    )
-    return attempt(
-        write, _refused(request, lesson, module, section="questions", asked=asked)
-    ) or _saved(
-        request,
-        lesson,
-        module,
-        f"Question moved {direction}.",
-        section="questions",
-        revision=form.cleaned_data["revision"],
-        focus=f"question-{direction}-{question.pk} question-{OTHER[direction]}-{question.pk} "
-        "questions",
-    )
+
+    form = MoveForm(request.POST)
+    return _module_change(request, lesson, module, form, change, section="questions")

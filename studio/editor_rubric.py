@@ -24,11 +24,6 @@ from .access import lesson_for_author, module_of
 from .editor import attempt, editor_template, first_error, read_only_refusal
 from .forms import RevisionForm, RubricGrid
 
-STALE = (
-    "Not saved: this page was out of date. Someone saved the lesson after the page was "
-    "loaded, so nothing was overwritten."
-)
-
 
 def _assignment(request, pk: int, module_pk: int) -> tuple[Lesson, Module]:
     lesson = lesson_for_author(request.user, pk)
@@ -132,7 +127,7 @@ def rubric_edit(request, pk: int, module_pk: int):
         if again is not None:
             again.is_valid()
         return rubric_page(
-            request, stale, module, status=status, grid=again, problem=STALE, stored=stored
+            request, stale, module, status=status, grid=again, problem=problem, stored=stored
         )
 
     write = partial(
@@ -204,9 +199,7 @@ def _rubric_write(request, pk: int, module_pk: int, write_with, message: str):
         return rubric_page(request, lesson, module, status=400, problem=first_error(form))
 
     def refused(*, status, problem, stale=None):
-        return rubric_page(
-            request, stale or lesson, module, status=status, problem=STALE if stale else problem
-        )
+        return rubric_page(request, stale or lesson, module, status=status, problem=problem)
 
     write = partial(
         write_with, lesson=lesson, revision=form.cleaned_data["revision"], module=module
