@@ -156,9 +156,10 @@ def _module_change(
     stale_page: Callable[..., HttpResponse] | None = None,
     **page,
 ) -> HttpResponse:
-    """A write to the module from the form `sent`, answered by its `section`. A refusal shows the module as
-    stored with what the author asked for beside it (or `stale_page(stale, status=...,
-    problem=...)` for a page older than the module); `page` goes to every page shown."""
+    """A write to the module from the form `sent`, answered by its `section`. A refusal
+    shows the module as stored with what the author asked for beside it (or
+    `stale_page(stale, status=..., problem=...)` for a page older than the module); `page`
+    goes to every page shown."""
     shown = partial(module_page, request, lesson, module, section=section, **page)
 
     def refused(asked: str):

@@ -4,6 +4,8 @@ Each correction on the review page is a POST that answers htmx with the review's
 page, and anyone else with a redirect back to the review (or the page again with the error).
 """
 
+from functools import wraps
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -15,12 +17,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from lessons.importing import ImportRefused
 
 from . import importing
-from .access import (
-    LessonReadOnly,
-    can_author_school_lessons,
-    lesson_for_author,
-    require_editable,
-)
+from .access import can_author_school_lessons, lesson_for_author
+from .editor import read_only_refusal
 from .import_forms import (
     SOURCE_KINDS,
     ExcerptForm,
@@ -135,40 +133,49 @@ def _refused(request, lesson, document, error: str, **forms):
     return _review_page(request, lesson, document, status=400, error=error, **forms)
 
 
-def _read_only(request, lesson, document):
-    """A correction to a lesson that is no longer a draft is refused (403) on the review."""
-    try:
-        require_editable(lesson)
-    except LessonReadOnly as error:
-        return _review_page(request, lesson, document, status=403, error=str(error))
-    return None
+def review_write(view):
+    """A correction POSTed from the review of one document of a lesson the author may open:
+    refused (403) for a lesson that is no longer a draft, and answered with the review and
+    its message (400) when the correction is refused."""
+
+    @require_POST
+    @login_required
+    @wraps(view)
+    def checked(request, lesson_pk: int, document_pk: int):
+        lesson, document = _review_objects(request, lesson_pk, document_pk)
+
+        def shown(*, status: int, problem: str):
+            return _review_page(request, lesson, document, status=status, error=problem)
+
+        if refusal := read_only_refusal(lesson, shown):
+            return refusal
+        try:
+            return view(request, lesson, document)
+        except importing.ReviewRefused as refused:
+            return _refused(request, lesson, document, str(refused))
+
+    return checked
 
 
-@require_POST
-@login_required
-def import_restore(request, lesson_pk: int, document_pk: int):
-    lesson, document = _review_objects(request, lesson_pk, document_pk)
-    if refusal := _read_only(request, lesson, document):
-        return refusal
-    form = RestoreForm(request.POST)
+def _cleaned(form, problem: str) -> dict:
+    """The form's data, or a refusal saying `problem` when it is not valid."""
     if not form.is_valid():
-        return _refused(request, lesson, document, "Choose a dropped paragraph to restore.")
-    try:
-        start = importing.dropped_paragraph_restore(
-            document=document, position=form.cleaned_data["paragraph"], user=request.user
-        )
-    except importing.ReviewRefused as refused:
-        return _refused(request, lesson, document, str(refused))
+        raise importing.ReviewRefused(problem)
+    return form.cleaned_data
+
+
+@review_write
+def import_restore(request, lesson, document):
+    data = _cleaned(RestoreForm(request.POST), "Choose a dropped paragraph to restore.")
+    start = importing.dropped_paragraph_restore(
+        document=document, position=data["paragraph"], user=request.user
+    )
     document.refresh_from_db()
     return _done(request, lesson, document, "The paragraph is back in the document.", f"at-{start}")
 
 
-@require_POST
-@login_required
-def import_reject(request, lesson_pk: int, document_pk: int):
-    lesson, document = _review_objects(request, lesson_pk, document_pk)
-    if refusal := _read_only(request, lesson, document):
-        return refusal
+@review_write
+def import_reject(request, lesson, document):
     form = RejectForm(request.POST)
     excerpt = None
     if form.is_valid():
@@ -178,7 +185,7 @@ def import_reject(request, lesson_pk: int, document_pk: int):
             .first()
         )
     if excerpt is None:
-        return _refused(request, lesson, document, "That excerpt is not in this lesson.")
+        raise importing.ReviewRefused("That excerpt is not in this lesson.")
     entry = importing.excerpt_reject(lesson=lesson, excerpt=excerpt, user=request.user)
     document.refresh_from_db()
     return _done(
@@ -192,31 +199,16 @@ def import_reject(request, lesson_pk: int, document_pk: int):
     )
 
 
-@require_POST
-@login_required
-def import_unreject(request, lesson_pk: int, document_pk: int):
-    lesson, document = _review_objects(request, lesson_pk, document_pk)
-    if refusal := _read_only(request, lesson, document):
-        return refusal
-    form = UnrejectForm(request.POST)
-    if not form.is_valid():
-        return _refused(request, lesson, document, "That excerpt is not among the rejected ones.")
-    try:
-        excerpt = importing.excerpt_unreject(
-            lesson=lesson, document=document, key=form.cleaned_data["rejected"]
-        )
-    except importing.ReviewRefused as refused:
-        return _refused(request, lesson, document, str(refused))
+@review_write
+def import_unreject(request, lesson, document):
+    data = _cleaned(UnrejectForm(request.POST), "That excerpt is not among the rejected ones.")
+    excerpt = importing.excerpt_unreject(lesson=lesson, document=document, key=data["rejected"])
     document.refresh_from_db()
     return _done(request, lesson, document, "The excerpt is back in the lesson.", f"x{excerpt.pk}")
 
 
-@require_POST
-@login_required
-def import_excerpt_create(request, lesson_pk: int, document_pk: int):
-    lesson, document = _review_objects(request, lesson_pk, document_pk)
-    if refusal := _read_only(request, lesson, document):
-        return refusal
+@review_write
+def import_excerpt_create(request, lesson, document):
     form = ExcerptForm(request.POST, lesson=lesson)
     if not form.is_valid():
         return _refused(request, lesson, document, "The excerpt was not made.", excerpt_form=form)
@@ -253,49 +245,25 @@ def import_excerpt_create(request, lesson_pk: int, document_pk: int):
     )
 
 
-@require_POST
-@login_required
-def import_gap_fill(request, lesson_pk: int, document_pk: int):
-    lesson, document = _review_objects(request, lesson_pk, document_pk)
-    if refusal := _read_only(request, lesson, document):
-        return refusal
+@review_write
+def import_gap_fill(request, lesson, document):
     form = GapForm(request.POST)
-    if not form.is_valid():
-        return _refused(
-            request,
-            lesson,
-            document,
-            "The gap was not filled: " + " ".join(e for es in form.errors.values() for e in es),
-        )
-    try:
-        note = importing.gap_fill(
-            document=document,
-            gap_index=form.cleaned_data["gap"],
-            text=form.cleaned_data["text"],
-            user=request.user,
-        )
-    except importing.ReviewRefused as refused:
-        return _refused(request, lesson, document, str(refused))
+    problem = "The gap was not filled: " + " ".join(e for es in form.errors.values() for e in es)
+    data = _cleaned(form, problem)
+    note = importing.gap_fill(
+        document=document, gap_index=data["gap"], text=data["text"], user=request.user
+    )
     return _done(
         request,
         lesson,
         document,
         f"Students now read [{note.text}] at that place; the source text is unchanged.",
-        f"gap-{form.cleaned_data['gap']}",
+        f"gap-{data['gap']}",
     )
 
 
-@require_POST
-@login_required
-def import_note_delete(request, lesson_pk: int, document_pk: int):
-    lesson, document = _review_objects(request, lesson_pk, document_pk)
-    if refusal := _read_only(request, lesson, document):
-        return refusal
-    form = NoteDeleteForm(request.POST)
-    if not form.is_valid():
-        return _refused(request, lesson, document, "Choose a note to remove.")
-    try:
-        importing.editor_note_delete(document=document, note_pk=form.cleaned_data["note"])
-    except importing.ReviewRefused as refused:
-        return _refused(request, lesson, document, str(refused))
+@review_write
+def import_note_delete(request, lesson, document):
+    data = _cleaned(NoteDeleteForm(request.POST), "Choose a note to remove.")
+    importing.editor_note_delete(document=document, note_pk=data["note"])
     return _done(request, lesson, document, "The note is removed.", "gaps")
