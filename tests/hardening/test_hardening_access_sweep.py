@@ -36,6 +36,7 @@ from accounts.models import Classroom, Enrollment, RosterImport, User
 from coursework.models import BankedComment
 from lessons.models import Criterion, Excerpt, Module, Question, SourceDocument
 from notifications.models import Notification
+from sis.models import OneRosterImport
 
 from .conftest import (
     DISCUSS,
@@ -223,6 +224,9 @@ EXPECTED: dict[str, dict[str, dict]] = {
     "lms:deep-link": {POST: row(*[403] * 6)},
     "lms:jwks": {GET: EVERYONE},
     "lms:config": {GET: EVERYONE},
+    # sis: OneRoster imports are for admins; an empty upload is refused on the form (400).
+    "sis:import-new": {GET: row(OK, 403, 403, 403, 403), POST: row(400, 403, 403, 403, 403)},
+    "sis:import-detail": {GET: row(OK, 403, 403, 403, 403)},
     # Roster sync from the LMS: the class's teachers and staff, and only for a class linked
     # to an LMS course (this one is not, so 404 for them too).
     "lms_services:roster-sync": {POST: row(404, 404, 403, 404, 404)},
@@ -268,6 +272,14 @@ EXPECTED: dict[str, dict[str, dict]] = {
     "admin:django_tasks_database_dbtaskresult_change": {
         GET: row(OK, *[ADMIN_LOGIN] * 5),
         POST: row(403, *[ADMIN_LOGIN] * 5),
+    },
+    # OneRoster imports are made on the upload page; the admin reads and deletes them.
+    **{
+        f"admin:sis_onerosterimport_{view}": {
+            GET: row(OK if view == "change" else 403, *[ADMIN_LOGIN] * 5),
+            POST: row(403, *[ADMIN_LOGIN] * 5),
+        }
+        for view in ["add", "change"]
     },
     "admin:django_tasks_database_dbtaskresult_delete": {
         GET: row(403, *[ADMIN_LOGIN] * 5),
@@ -356,6 +368,7 @@ class Cast:
         self.document, self.student, self.classroom = document, student, classroom
         rubric = work.submission.module.rubric
         self.roster_import = RosterImport.objects.create(classroom=classroom, status="done")
+        self.oneroster_import = OneRosterImport.objects.create(status="done")
         self.banked = BankedComment.objects.create(
             teacher=classroom.teachers.get(), text="Cite the document."
         )
@@ -381,6 +394,7 @@ class Cast:
             "lessons.criterion": Criterion.objects.filter(rubric=rubric).first(),
             "lessons.sourcedocument": document,
             "django_tasks_database.dbtaskresult": job,
+            "sis.onerosterimport": self.oneroster_import,
             "lti_tool.ltiregistration": LtiRegistration.objects.create(
                 name="Canvas",
                 issuer="https://canvas.example.edu",
@@ -415,6 +429,7 @@ class Cast:
             "documents": self.document.pk,
             "grading": self.banked.pk,
             "notifications": self.notification.pk,
+            "sis": self.oneroster_import.pk,
         }
         if name == "pk":
             return by_segment[_first_segment(route)]
@@ -579,6 +594,7 @@ def test_every_url_answers_every_person_as_the_table_says(cast):
         "coursework",
         "studio",
         "notifications",
+        "sis",
     }
     assert len(routes) > 100
 

@@ -13,7 +13,9 @@ FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "oneroster"
 
 def district(name: str, **changes: str | None) -> dict[str, str]:
     """The fixture's files by name; `users="..."` replaces users.csv, `users=None` drops it."""
-    files = {path.name: path.read_text(encoding="utf-8") for path in (FIXTURES / name).glob("*.csv")}
+    files = {
+        path.name: path.read_text(encoding="utf-8") for path in (FIXTURES / name).glob("*.csv")
+    }
     for stem, text in changes.items():
         if text is None:
             files.pop(f"{stem}.csv", None)

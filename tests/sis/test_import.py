@@ -170,9 +170,11 @@ def test_an_archived_class_back_in_the_files_is_restored_with_a_free_code(staff_
     upload(staff_client, pack(district("v1.1-bulk")))
     wh.refresh_from_db()
     assert wh.archived is False
-    assert not Classroom.objects.filter(archived=False, join_code=wh.join_code).exclude(
-        pk=wh.pk
-    ).exists()
+    assert (
+        not Classroom.objects.filter(archived=False, join_code=wh.join_code)
+        .exclude(pk=wh.pk)
+        .exists()
+    )
 
 
 def test_a_bulk_file_puts_out_of_use_what_it_no_longer_lists(staff_client):
