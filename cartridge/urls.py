@@ -1,5 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "cartridge"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("lessons/<int:pk>/cartridge/", views.lesson_cartridge, name="lesson-cartridge"),
+]

@@ -117,6 +117,8 @@ EXPECTED: dict[str, dict[str, dict]] = {
     "lessons:lesson-assign": {GET: TEACHERS, POST: row(400, 400, 403, 400, 403)},
     # The document is in a published lesson (teachers) assigned to both classes (students).
     "lessons:document-detail": {GET: SIGNED_IN},
+    # The published school lesson as a Common Cartridge download: whoever may assign it.
+    "cartridge:lesson-cartridge": {GET: TEACHERS},
     # studio: the lesson editor. Admins and authors open any school lesson, teachers their
     # own copies; the lesson here is published, so every write is refused, admins' too.
     "studio:lesson-list": {GET: row(OK, OK, 403, OK, 403)},
@@ -595,6 +597,7 @@ def test_every_url_answers_every_person_as_the_table_says(cast):
         "studio",
         "notifications",
         "sis",
+        "cartridge",
     }
     assert len(routes) > 100
 

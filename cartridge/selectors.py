@@ -1,0 +1,28 @@
+"""Reads for the export: a lesson's modules with everything their pages show."""
+
+from django.db.models import Prefetch
+
+from lessons.models import Excerpt, Lesson, Module, Question, SourcedFact
+from lessons.selectors import LIGHT_DOCUMENT
+
+
+def modules_for_export(lesson: Lesson) -> list[Module]:
+    """The lesson's modules in order, each with its excerpts (their documents and the
+    editors' notes), questions and facts: six queries, whatever the lesson holds."""
+    excerpts = (
+        Excerpt.objects.select_related("document")
+        .defer(*LIGHT_DOCUMENT)
+        .prefetch_related("document__editor_notes")
+    )
+    facts = (
+        SourcedFact.objects.select_related("document")
+        .defer(*LIGHT_DOCUMENT)
+        .order_by("kind", "year", "month", "position", "pk")
+    )
+    return list(
+        lesson.modules.order_by("position").prefetch_related(
+            Prefetch("excerpts", queryset=excerpts),
+            Prefetch("questions", queryset=Question.objects.select_related("excerpt")),
+            Prefetch("facts", queryset=facts),
+        )
+    )
