@@ -302,18 +302,24 @@ def excerpt_remove(request, lesson: Lesson, module: Module, excerpt: Excerpt):
 
 @module_write("excerpts", find=_excerpt_of)
 def excerpt_move(request, lesson: Lesson, module: Module, excerpt: Excerpt):
+    return _moved(request, lesson, module, excerpt, services.excerpt_move)
+
+
+def _moved(request, lesson: Lesson, module: Module, item: Excerpt | Question, move):
+    """An excerpt or a question one place up or down; focus stays on the button used."""
+    noun = type(item).__name__.lower()
+    section = f"{noun}s"
+
     def change(data: dict) -> Change:
         direction = data["direction"]
         return Change(
-            partial(services.excerpt_move, module=module, excerpt=excerpt, direction=direction),
-            asked=f"move the excerpt “{excerpt.text[:80]}” {direction}",
-            saved=f"Excerpt moved {direction}.",
-            focus=f"excerpt-{direction}-{excerpt.pk} excerpt-{OTHER[direction]}-{excerpt.pk} "
-            "excerpts",
+            partial(move, module=module, direction=direction, **{noun: item}),
+            asked=f"move the {noun} “{item.text[:80]}” {direction}",
+            saved=f"{noun.capitalize()} moved {direction}.",
+            focus=f"{noun}-{direction}-{item.pk} {noun}-{OTHER[direction]}-{item.pk} {section}",
         )
 
-    form = MoveForm(request.POST)
-    return _module_change(request, lesson, module, form, change, section="excerpts")
+    return _module_change(request, lesson, module, MoveForm(request.POST), change, section=section)
 
 
 # Questions -------------------------------------------------------------------------------
@@ -440,15 +446,4 @@ def _question_delete(request, lesson: Lesson, module: Module, question: Question
 
 @module_write("questions", find=_question_of)
 def question_move(request, lesson: Lesson, module: Module, question: Question):
-    def change(data: dict) -> Change:
-        direction = data["direction"]
-        return Change(
-            partial(services.question_move, module=module, question=question, direction=direction),
-            asked=f"move the question “{question.text[:80]}” {direction}",
-            saved=f"Question moved {direction}.",
-            focus=f"question-{direction}-{question.pk} question-{OTHER[direction]}-{question.pk} "
-            "questions",
-        )
-
-    form = MoveForm(request.POST)
-    return _module_change(request, lesson, module, form, change, section="questions")
+    return _moved(request, lesson, module, question, services.question_move)

@@ -228,19 +228,29 @@ def excerpt_add(*, module: Module, revision: int, source: Excerpt) -> Excerpt:
 
 
 @transaction.atomic
-def excerpt_remove(*, module: Module, revision: int, excerpt: Excerpt) -> None:
-    """The excerpt leaves the module; questions about it stay, about no excerpt."""
+def _item_remove(*, module: Module, revision: int, item: Excerpt | Question) -> None:
     locked = _lock_module(module, revision)
-    locked.excerpts.filter(pk=excerpt.pk).delete()
+    type(item).objects.filter(pk=item.pk, module=locked).delete()
     bump_revision(locked)
 
 
 @transaction.atomic
-def excerpt_move(*, module: Module, revision: int, excerpt: Excerpt, direction: str) -> None:
+def _item_move(*, module: Module, revision: int, item: Excerpt | Question, direction: str):
+    """An excerpt or a question of the module one place up or down."""
     locked = _lock_module(module, revision)
-    pks = list(locked.excerpts.values_list("pk", flat=True))
-    _renumber(locked.excerpts.all(), _moved(pks, excerpt.pk, direction), start=0)
+    items = type(item).objects.filter(module=locked)
+    pks = list(items.values_list("pk", flat=True))
+    _renumber(items, _moved(pks, item.pk, direction), start=0)
     bump_revision(locked)
+
+
+def excerpt_remove(*, module: Module, revision: int, excerpt: Excerpt) -> None:
+    """The excerpt leaves the module; questions about it stay, about no excerpt."""
+    _item_remove(module=module, revision=revision, item=excerpt)
+
+
+def excerpt_move(*, module: Module, revision: int, excerpt: Excerpt, direction: str) -> None:
+    _item_move(module=module, revision=revision, item=excerpt, direction=direction)
 
 
 @transaction.atomic
@@ -275,16 +285,9 @@ def question_save(
     bump_revision(locked)
 
 
-@transaction.atomic
 def question_remove(*, module: Module, revision: int, question: Question) -> None:
-    locked = _lock_module(module, revision)
-    locked.questions.filter(pk=question.pk).delete()
-    bump_revision(locked)
+    _item_remove(module=module, revision=revision, item=question)
 
 
-@transaction.atomic
 def question_move(*, module: Module, revision: int, question: Question, direction: str) -> None:
-    locked = _lock_module(module, revision)
-    pks = list(locked.questions.values_list("pk", flat=True))
-    _renumber(locked.questions.all(), _moved(pks, question.pk, direction), start=0)
-    bump_revision(locked)
+    _item_move(module=module, revision=revision, item=question, direction=direction)
