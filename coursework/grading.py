@@ -22,6 +22,7 @@ from .grades import CriterionScore, Grade, GradeRecord
 from .models import Submission, SubmissionVersion
 from .selectors import QueuePlace, RubricTable, grading_rank_of, rubric_table_for
 from .services import plain_text, submission_request_revision
+from .signals import grade_returned
 from .stamps import bump_work
 
 
@@ -286,10 +287,18 @@ def grade_save(
             grade.returned_at = now
             fields.append("returned_at")
             Submission.objects.filter(pk=submission.pk).update(returned_at=now)
+            _announce_returned(submission.pk)
         # save() rather than update(), so the student's remembered pages are renewed.
         grade.save(update_fields=fields)
     grade.refresh_from_db()
     return grade
+
+
+def _announce_returned(submission_id: int) -> None:
+    """Tell other apps (the LMS's grade passback) once the returned grade is committed."""
+    transaction.on_commit(
+        lambda: grade_returned.send(sender=Submission, submission_id=submission_id)
+    )
 
 
 def grade_return(*, submission: Submission, version_id: int | None = None) -> None:
@@ -315,6 +324,7 @@ def grade_return(*, submission: Submission, version_id: int | None = None) -> No
         locked.returned_at = now
         locked.save(update_fields=["status", "returned_at"])
         notices.work_returned(locked)
+        _announce_returned(locked.pk)
     submission.status, submission.returned_at = locked.status, locked.returned_at
 
 

@@ -45,11 +45,35 @@ def connector_for(registration: LtiRegistration) -> ServiceConnector:
     return ServiceConnector(platform, requests_session=_TimedSession())
 
 
+def _message_in(body) -> str | None:
+    """The words of an error body as LMSs write them: {"error_description": ...},
+    {"errors": {"message": ...}}, {"errors": [{"message": ...}]}, {"message": ...} or
+    {"error": ...}."""
+    if isinstance(body, list):
+        return next((m for m in map(_message_in, body) if m), None)
+    if not isinstance(body, dict):
+        return None
+    for name in ("error_description", "message"):
+        if isinstance(body.get(name), str) and body[name].strip():
+            return body[name]
+    for name in ("errors", "error"):
+        found = body.get(name)
+        if isinstance(found, str) and found.strip():
+            return found
+        if isinstance(found, dict | list) and (message := _message_in(found)):
+            return message
+    return None
+
+
 def _response_reason(response: requests.Response) -> str:
     reason = f"the LMS answered {response.status_code}"
     if response.reason:
         reason += f" {response.reason}"
-    detail = " ".join((response.text or "").split())[:200]
+    try:
+        detail = _message_in(response.json())
+    except ValueError:
+        detail = None
+    detail = " ".join((detail or response.text or "").split())[:200]
     return f"{reason}: {detail}" if detail else reason
 
 

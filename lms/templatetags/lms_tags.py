@@ -1,6 +1,7 @@
 """The LMS connection's parts of other apps' pages: the roster tab's sync button and the
 gradebook's passback states. Each renders nothing for a class with no LMS course, and each
-reads what it shows in one query, whatever the class's size."""
+reads what it shows in one query at most, whatever the class's size; the gradebook of a
+class known (from the cache) to have no passbacks reads nothing."""
 
 from django import template
 from django.utils.html import format_html
@@ -10,6 +11,7 @@ from django.utils.text import Truncator
 from coursework.templatetags.board_tags import gradebook_rows
 
 from ..models import ScorePassback
+from ..passback import classes_with_passbacks_known, classes_with_passbacks_note
 from ..roster_sync import syncable_links
 
 register = template.Library()
@@ -36,7 +38,8 @@ def passback_states(assignments) -> dict[tuple[int, int], tuple[str, str]]:
     """(student, assignment): the state of the work's passback and its last error, for the
     given assignments, in one query."""
     ids = [assignment.pk for assignment in assignments]
-    if not ids:
+    classes = sorted({assignment.classroom_id for assignment in assignments})
+    if not ids or classes_with_passbacks_known(classes) is False:
         return {}
     states: dict[tuple[int, int], tuple[str, str]] = {}
     for student_id, assignment_id, state, error in ScorePassback.objects.filter(
@@ -45,6 +48,8 @@ def passback_states(assignments) -> dict[tuple[int, int], tuple[str, str]]:
         key = (student_id, assignment_id)
         if key not in states or _WORST_FIRST.index(state) < _WORST_FIRST.index(states[key][0]):
             states[key] = (state, error)
+    if not states:
+        classes_with_passbacks_note(classes, has=False)
     return states
 
 

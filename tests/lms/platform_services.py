@@ -21,7 +21,9 @@ from django.core.management import call_command
 from jwcrypto.jwk import JWK
 from lti_tool.models import Key, LtiContext, LtiDeployment, LtiLineItem, LtiRegistration, LtiUser
 
+from coursework import grading
 from lms.models import CourseLink, Placement
+from tests.teacher.conftest import grade, hand_in, level_ids
 
 ISSUER = "https://lms.example.edu"
 CLIENT_ID = "10000000000042"
@@ -57,8 +59,9 @@ class Platform:
     registration: LtiRegistration
     context: LtiContext
     members: list[dict] = field(default_factory=list)
-    # Statuses the score endpoint answers, in turn; 200 once they are used up.
-    score_statuses: list[int] = field(default_factory=list)
+    # What the score endpoint answers, in turn (a status, or an exception raised as a
+    # connection failure would be); 200 once they are used up.
+    score_statuses: list[int | Exception] = field(default_factory=list)
     # A status (or exception) the memberships endpoint answers instead of the members.
     roster_failure: int | Exception | None = None
     # The token endpoint refuses our client assertion.
@@ -129,6 +132,8 @@ class Platform:
         assert request.headers["Content-Type"] == "application/vnd.ims.lis.v1.score+json"
         if self.score_statuses:
             status = self.score_statuses.pop(0)
+            if isinstance(status, Exception):
+                raise status
             if status >= 400:
                 message = "Internal error" if status >= 500 else "User not found in course"
                 return status, {}, json.dumps({"errors": {"type": "error", "message": message}})
@@ -203,3 +208,49 @@ def place(linked: CourseLink, assignment, *, maximum: float = 16) -> Placement:
 
 
 CONNECTION_REFUSED = requests.ConnectionError("Connection refused")
+
+
+# Grades returned through the coursework services, in a course whose link opens the lesson.
+
+COMMENT = "Strong use of the council's minutes; say more about the merchants."
+
+
+@pytest.fixture
+def placed(platform, linked, assignment, student):
+    """The assignment opened from a link in the LMS course, with its grade column; the
+    student known to the LMS as u-amara."""
+    lms_identity(student, "u-amara", platform.registration)
+    return place(linked, assignment)
+
+
+@pytest.fixture
+def commits(django_capture_on_commit_callbacks):
+    """Run what waits for a commit (the signal, then the job) as the transaction ends."""
+
+    def run(action):
+        with django_capture_on_commit_callbacks(execute=True):
+            return action()
+
+    return run
+
+
+def graded(assignment, student, teacher, points=(4, 3, 2, 1), comment=COMMENT):
+    """The student's work handed in and graded (not yet returned): 10 of 16 by default."""
+    submission = hand_in(assignment, student)
+    grade(submission, teacher, list(points), comment)
+    return submission
+
+
+def regrade(submission, teacher, points, comment):
+    """Regrade returned work, as the grading screen's Regrade does: returned again at once."""
+    current = grading.grade_for(submission=submission)
+    scores = [grading.ScoreInput(c, lv) for c, lv in level_ids(submission, points).items()]
+    return grading.grade_save(
+        submission=submission,
+        version_id=current.version_id,
+        grader=teacher,
+        revision=current.revision,
+        scores=scores,
+        comment=comment,
+        regrade=True,
+    )
