@@ -9,7 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Enrollment, User
-from coursework.models import Assignment, Post, StudentDates, Submission
+from coursework.dates import Dates, dates_for, own_dates_by_assignment
+from coursework.models import Assignment, Post, Submission
 
 from .models import Notification, NotificationSettings
 
@@ -42,12 +43,6 @@ def _title(assignment: Assignment) -> str:
     return assignment.lesson.title
 
 
-def own_due_at(assignment: Assignment, student_id: int) -> datetime | None:
-    """The student's due date: their own where they have one, else the assignment's."""
-    own = StudentDates.objects.filter(assignment=assignment, student_id=student_id).first()
-    return own.due_at if own is not None else assignment.due_at
-
-
 def work_returned(submission: Submission) -> None:
     notify(
         [submission.student_id],
@@ -71,7 +66,7 @@ def revision_requested(submission: Submission) -> None:
 def work_submitted(submission: Submission) -> None:
     """Tell the class's teachers; late when handed in after the student's own due date."""
     assignment = submission.assignment
-    due = own_due_at(assignment, submission.student_id)
+    due = dates_for(assignment, submission.student_id).due_at
     late = due is not None and (submission.submitted_at or timezone.now()) > due
     name = submission.student.display_name
     notify(
@@ -120,12 +115,7 @@ def remind_due_soon(now: datetime | None = None) -> int:
     if not assignments:
         return 0
     ids = [a["pk"] for a in assignments]
-    own = {
-        (a, s): (opens, due)
-        for a, s, opens, due in StudentDates.objects.filter(assignment_id__in=ids).values_list(
-            "assignment_id", "student_id", "opens_at", "due_at"
-        )
-    }
+    own = own_dates_by_assignment(ids)
     members: dict[int, set[int]] = {}
     for classroom_id, student_id in (
         Enrollment.objects.active()
@@ -150,8 +140,9 @@ def remind_due_soon(now: datetime | None = None) -> int:
         if not assignment["for_whole_class"]:
             given_to = given_to & chosen.get(a, set())
         for s in given_to:
-            opens, due = own.get((a, s), (assignment["opens_at"], assignment["due_at"]))
-            if due is None or not now < due <= end or (opens is not None and opens > now):
+            dates = own.get((s, a), Dates(assignment["opens_at"], assignment["due_at"]))
+            due = dates.due_at
+            if due is None or not now < due <= end or not dates.is_open(now):
                 continue
             if (a, s) in handed_in:
                 continue
