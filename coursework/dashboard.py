@@ -261,9 +261,15 @@ def dashboard_build(assignment: Assignment, *, show: str = "", stuck_days: int =
     answered = _answered(assignment)
     skill_levels = _skill_levels(assignment)
 
-    # Stuck: no activity in the last `stuck_days` (or none since the lesson opened), to the minute.
+    # Stuck: no activity in the last `stuck_days` (or none since the lesson opened for the
+    # student), to the minute.
     stuck_before = int((timezone.now() - timedelta(days=stuck_days)).timestamp()) // 60
     opened = int((assignment.opens_at or assignment.created_at).timestamp()) // 60
+    # A student with their own open date has had the lesson since then, not the class's.
+    own_opened = {
+        pk: int((own.opens_at or assignment.created_at).timestamp()) // 60
+        for pk, own in dates.items()
+    }
     now = timezone.now()
     module_ids = [m.pk for m in modules]
     module_count = len(modules)
@@ -286,7 +292,10 @@ def dashboard_build(assignment: Assignment, *, show: str = "", stuck_days: int =
             times = [minute for _state, minute in cells if minute is not None]
             last = max(times) if times else None
         finished = complete == module_count
-        is_stuck = not finished and (opened if last is None else last) < stuck_before
+        if last is None:
+            is_stuck = not finished and own_opened.get(pk, opened) < stuck_before
+        else:
+            is_stuck = not finished and last < stuck_before
         levels = skill_levels.get(pk)
         averages = (
             tuple(_average(levels.get(skill)) for skill, _label in SKILLS) if levels else None

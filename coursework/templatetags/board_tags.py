@@ -12,7 +12,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dates import MONTHS_3
-from django.utils.html import format_html
+from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString
 
 from coursework.dashboard import (
@@ -113,6 +113,81 @@ def progress_rows(board: Dashboard) -> SafeString:
             values.append(cell)
         values.append(tail)
     return _rows(row_format, len(board.rows), values)
+
+
+class _Badges(dict):
+    """Each state's badge (coursework/state_badge.html), rendered when first asked for."""
+
+    def __missing__(self, state: str) -> SafeString:
+        self[state] = badge = SafeString(
+            render_to_string("coursework/state_badge.html", {"state": state}).strip()
+        )
+        return badge
+
+
+class _ModuleLines(dict):
+    """One module's line in the phone list for each state, made when first asked for."""
+
+    def __init__(self, label: SafeString, badges: _Badges):
+        super().__init__()
+        self.label, self.badges = label, badges
+
+    def __missing__(self, state: str) -> SafeString:
+        self[state] = line = format_html(
+            '<li><span class="module-name">{}</span> {}</li>', self.label, self.badges[state]
+        )
+        return line
+
+
+@register.simple_tag
+def progress_list(board: Dashboard) -> SafeString:
+    """The dashboard on a phone: one <li> per shown student, whose summary gives their name,
+    a progress bar and their flags, and opens to each module's state and a link to their
+    work (whose page has the times).
+
+    Each module's line for a state is made once, and many students share their modules'
+    states and their summary's count and flags, so each distinct list of lines and each
+    distinct ending is joined or made once per page."""
+    work_url = _url_maker("coursework:student-work", board.assignment.pk)
+    names = board.names
+    total = len(board.modules)
+    badges = _Badges()
+    line_of = [
+        _ModuleLines(format_html("{}. {}", module.position, module.title), badges)
+        for module in board.modules
+    ]
+    lists: dict[tuple[str, ...], SafeString] = {}
+    endings: dict[tuple, SafeString] = {}
+    items = []
+    for row in board.rows:
+        ending = (row.complete, row.is_late, row.is_stuck)
+        summary_end = endings.get(ending)
+        if summary_end is None:
+            summary_end = endings[ending] = format_html(
+                '<span class="student-progress"><progress max="{}" value="{}" '
+                'aria-label="Modules complete">{}%</progress> {} of {} modules</span> {}',
+                total,
+                row.complete,
+                row.percent,
+                row.complete,
+                total,
+                FLAGS[ending[1:]],
+            )
+        states = tuple([state for state, _minute in row.cells])
+        lines = lists.get(states)
+        if lines is None:
+            # Every line is HTML made above, so joined they are HTML too.
+            made = [line_of[index][state] for index, state in enumerate(states)]
+            lines = lists[states] = SafeString("".join(made))
+        # Joined rather than formatted: every part is HTML already (the name escaped once
+        # for the page, the rest made above) but the address, which is escaped here.
+        name = names[row.student.pk]
+        items.append(
+            f'<li><details><summary><span class="student-name">{name}</span>{summary_end}'
+            f'</summary><ol class="module-states">{lines}</ol>'
+            f'<p><a href="{escape(work_url(row.student.pk))}">{name}’s work</a></p></details></li>'
+        )
+    return SafeString("".join(items))
 
 
 @register.simple_tag

@@ -218,7 +218,9 @@ def test_dashboard_tables_escape_a_students_name(as_teacher, classroom, assignme
     html = page(as_teacher.get(url(assignment)))
     assert "<img src=x" not in html
     escaped = "&lt;img src=x onerror=&quot;alert(1)&quot;&gt; Q"
-    assert html.count(escaped) == 2  # the progress table and the skills table
+    # The progress table, the phone list (the name and its work link) and the skills table.
+    assert html.count(escaped) == 4
+    assert f"{escaped}’s work</a>" in html
     assert f'<a href="/assignments/{assignment.pk}/students/{person.pk}/">{escaped}</a>' in html
 
 
