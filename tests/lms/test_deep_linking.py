@@ -7,12 +7,16 @@ from html import unescape
 
 import jwt
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from jwcrypto.jwk import JWK
 
 from accounts.models import Classroom
 from coursework.models import Assignment
+from lessons.models import Lesson, Module
 from lms.models import CourseLink, Placement
+from tests.lessons.conftest import make_rubric
 
 from .conftest import CLIENT_ID, DEEP_LINK_RETURN_URL, ISSUER, LAUNCH_URL, new_browser
 
@@ -152,3 +156,27 @@ def test_a_signed_in_teacher_without_a_launch_cannot_answer_deep_linking(
     response = client.post(reverse("lms:deep-link"), {"lesson": published_lesson.pk}, secure=True)
     assert response.status_code == 403
     assert Classroom.objects.count() == 0
+
+
+def add_published_lesson(title: str):
+    lesson = Lesson.objects.create(title=title, central_question="Why?", status="published")
+    Module.objects.create(
+        lesson=lesson, position=1, kind="assignment", title="Write", rubric=make_rubric()
+    )
+    return lesson
+
+
+def test_the_catalogue_reads_as_many_queries_for_many_lessons_as_for_one(
+    platform, published_lesson
+):
+    def catalogue_queries() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            response = deep_link_launch(new_browser(platform), sub="teacher-9")
+        assert response.status_code == 200
+        return len(queries)
+
+    deep_link_launch(platform, sub="teacher-9")  # the class and account exist from here on
+    one = catalogue_queries()
+    for number in range(3):
+        add_published_lesson(f"Lesson {number}")
+    assert catalogue_queries() == one
