@@ -1,8 +1,9 @@
 """Splitting a cleaned document into paragraphs with one span marked, for "show in context",
 and setting an editor's notes into the text in [brackets]."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import SafeString
@@ -16,40 +17,72 @@ class Segment:
     note: bool = False
 
 
+PARAGRAPH_BREAK = "\n\n"
+
+
+class Span(NamedTuple):
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Run:
+    """A stretch [start:end] of a paragraph, in the document's offsets, after the notes set
+    in at its start; a paragraph's last run has no end and holds the notes at its end."""
+
+    start: int
+    end: int | None
+    notes: list
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    start: int
+    end: int
+    spans: list  # those of the spans asked about that reach into it
+    runs: list[Run]
+
+
+def paragraph_runs(text: str, spans: Iterable, notes: Iterable) -> Iterator[Paragraph]:
+    """The text's blank-line paragraphs, each cut into runs wherever one of `spans`
+    (anything with `start` and `end`) begins or ends and wherever a note (anything with
+    `offset`) is set in; a note between two paragraphs closes the first one."""
+    spans, notes = list(spans), list(notes)
+    offset = 0
+    for block in text.split(PARAGRAPH_BREAK):
+        start, end = offset, offset + len(block)
+        offset = end + len(PARAGRAPH_BREAK)
+        here = [s for s in spans if s.start < end and s.end > start]
+        inside = [n for n in notes if start <= n.offset < offset]
+        cuts = sorted(
+            {start, end}
+            | {min(max(s.start, start), end) for s in here}
+            | {min(max(s.end, start), end) for s in here}
+            | {min(n.offset, end) for n in inside}
+        )
+        runs = [
+            Run(a, b, [n for n in inside if min(n.offset, end) == a])
+            for a, b in zip(cuts, [*cuts[1:], None], strict=True)
+        ]
+        yield Paragraph(start, end, here, runs)
+
+
 def paragraphs_with_mark(
     text: str, start: int | None, end: int | None, notes: Iterable = ()
 ) -> list[list[Segment]]:
     """The text's blank-line paragraphs, each a list of segments; [start:end] is marked, and
     each note (anything with `offset` and `text`) is set in at its offset."""
-    notes = sorted(notes, key=lambda n: n.offset)
+    marks = [Span(start, end)] if start is not None and end is not None else []
     paragraphs: list[list[Segment]] = []
-    offset = 0
-    for block in text.split("\n\n"):
-        block_start, block_end = offset, offset + len(block)
-        offset = block_end + 2
-        if not block.strip():
+    for paragraph in paragraph_runs(text, marks, sorted(notes, key=lambda n: n.offset)):
+        if not text[paragraph.start : paragraph.end].strip():
             continue
-        # A note between two paragraphs closes the first one.
-        inside = [n for n in notes if block_start <= n.offset < offset]
-        if not inside and (
-            start is None or end is None or end <= block_start or start >= block_end
-        ):
-            paragraphs.append([Segment(block)])
-            continue
-        cuts = {0, len(block)} | {min(n.offset - block_start, len(block)) for n in inside}
-        if start is not None and end is not None and end > block_start and start < block_end:
-            cuts |= {max(start, block_start) - block_start, min(end, block_end) - block_start}
-        points = sorted(cuts)
         segments: list[Segment] = []
-        for a, b in zip(points, [*points[1:], None], strict=True):
-            segments += [
-                _note_segment(block, a, note)
-                for note in inside
-                if min(note.offset - block_start, len(block)) == a
-            ]
-            if b is not None:
-                marked = start is not None and end is not None and start <= block_start + a < end
-                segments.append(Segment(block[a:b], marked=marked))
+        for run in paragraph.runs:
+            segments += [_note_segment(text, run.start, note) for note in run.notes]
+            if run.end is not None:
+                marked = bool(marks) and start <= run.start < end
+                segments.append(Segment(text[run.start : run.end], marked=marked))
         paragraphs.append([s for s in segments if s.text])
     return paragraphs
 

@@ -4,8 +4,9 @@ marked in place, and its report in sentences."""
 from dataclasses import dataclass, field
 
 from lessons.models import EditorNote, Excerpt, Lesson, SourcedFact, SourceDocument
+from lessons.passages import paragraph_runs
 
-from .importing import SEPARATOR, note_for_gap, rejected_excerpts
+from .importing import note_for_gap, rejected_excerpts
 
 
 @dataclass
@@ -131,32 +132,24 @@ def _paragraphs(text: str, found: list[Found], notes: list, report: dict):
     restored = {r["start"]: r for r in report.get("restored", [])}
     dropped = _dropped(report)
     paragraphs = []
-    offset = 0
-    for block in text.split(SEPARATOR):
-        start, end = offset, offset + len(block)
-        offset = end + len(SEPARATOR)
-        here = [f for f in found if f.start < end and f.end > start]
-        inside = [n for n in notes if start <= n.offset < offset]
-        cuts = sorted(
-            {start, end}
-            | {min(max(f.start, start), end) for f in here}
-            | {min(max(f.end, start), end) for f in here}
-            | {min(n.offset, end) for n in inside}
-        )
+    for paragraph in paragraph_runs(text, found, notes):
         pieces: list[Piece] = []
-        for a, b in zip(cuts, [*cuts[1:], None], strict=True):
-            pieces += [Piece(note=n) for n in inside if min(n.offset, end) == a]
-            if b is None:
+        for run in paragraph.runs:
+            pieces += [Piece(note=n) for n in run.notes]
+            if run.end is None:
                 break
-            pieces += [Piece(label=f) for f in here if max(f.start, start) == a]
-            covering = [f.kind for f in here if f.start <= a < f.end]
-            pieces.append(Piece(text=text[a:b], at=a, kinds=sorted(set(covering))))
+            here = paragraph.spans
+            pieces += [Piece(label=f) for f in here if max(f.start, paragraph.start) == run.start]
+            covering = [f.kind for f in here if f.start <= run.start < f.end]
+            pieces.append(
+                Piece(text=text[run.start : run.end], at=run.start, kinds=sorted(set(covering)))
+            )
         paragraphs.append(
             ReviewParagraph(
-                start=start,
+                start=paragraph.start,
                 pieces=pieces,
-                restored=restored.get(start),
-                dropped_before=[d for d in dropped if d["at"] == start],
+                restored=restored.get(paragraph.start),
+                dropped_before=[d for d in dropped if d["at"] == paragraph.start],
             )
         )
     ends = {p.start for p in paragraphs}
