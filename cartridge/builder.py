@@ -28,12 +28,8 @@ from django.utils.text import slugify
 
 from lessons.models import Lesson, Module
 
-from .validation import CP, DT, LTICC, PUBLISHED, QTI, cartridge_errors
+from .validation import BLTI, CP, DT, LOMM, LTICC, LTICM, LTICP, PUBLISHED, QTI, cartridge_errors
 
-LOMM = "http://ltsc.ieee.org/xsd/imsccv1p3/LOM/manifest"
-BLTI = "http://www.imsglobal.org/xsd/imsbasiclti_v1p0"
-LTICM = "http://www.imsglobal.org/xsd/imslticm_v1p0"
-LTICP = "http://www.imsglobal.org/xsd/imslticp_v1p0"
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
 for _prefix, _uri in {
     "lomimscc": LOMM,

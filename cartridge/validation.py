@@ -1,9 +1,9 @@
 """Checking a cartridge against IMS's Common Cartridge 1.3 schemas, offline.
 
 The schemas live in cartridge/schemas/ exactly as IMS published them (see NOTICE there). They
-import one another by their web addresses; `_LOCAL` maps each address to the copy beside this
-file and `allow="local"` forbids xmlschema to fetch anything, so a missing copy fails loudly
-instead of reaching the network.
+import one another by their web addresses; `PUBLISHED` and `_local` map each address to the
+copy beside this file, and `allow="local"` forbids xmlschema to fetch anything, so a missing
+copy fails loudly instead of reaching the network.
 """
 
 import io
@@ -17,42 +17,49 @@ import xmlschema
 SCHEMAS = Path(__file__).resolve().parent / "schemas"
 _PROFILE = "http://www.imsglobal.org/profile/cc/ccv1p3/"
 _LTI = "http://www.imsglobal.org/xsd/lti/ltiv1p0/"
-_LOCAL = {
-    f"{_PROFILE}ccv1p3_imscp_v1p2_v1p0.xsd": "ccv1p3_imscp_v1p2_v1p0.xsd",
-    f"{_PROFILE}ccv1p3_imsccauth_v1p3.xsd": "ccv1p3_imsccauth_v1p3.xsd",
-    f"{_PROFILE}ccv1p3_imscsmd_v1p0.xsd": "ccv1p3_imscsmd_v1p0.xsd",
-    f"{_PROFILE}ccv1p3_imsdt_v1p3.xsd": "ccv1p3_imsdt_v1p3.xsd",
-    f"{_PROFILE}ccv1p3_qtiasiv1p2p1_v1p0.xsd": "ccv1p3_qtiasiv1p2p1_v1p0.xsd",
-    f"{_PROFILE}LOM/ccv1p3_lommanifest_v1p0.xsd": "LOM/ccv1p3_lommanifest_v1p0.xsd",
-    f"{_PROFILE}LOM/ccv1p3_lomresource_v1p0.xsd": "LOM/ccv1p3_lomresource_v1p0.xsd",
-    f"{_PROFILE}LOM/ccv1p3_lomccltilink_v1p0.xsd": "LOM/ccv1p3_lomccltilink_v1p0.xsd",
-    "http://www.imsglobal.org/xsd/lti/ltiv1p3/imslticc_v1p3.xsd": "imslticc_v1p3.xsd",
-    f"{_LTI}imsbasiclti_v1p0p1.xsd": "imsbasiclti_v1p0p1.xsd",
-    f"{_LTI}imslticm_v1p0.xsd": "imslticm_v1p0.xsd",
-    f"{_LTI}imslticp_v1p0.xsd": "imslticp_v1p0.xsd",
-}
 
-# The root element of each kind of document a cartridge holds, and the schema that defines it.
 CP = "http://www.imsglobal.org/xsd/imsccv1p3/imscp_v1p1"
+_LOM = "http://ltsc.ieee.org/xsd/imsccv1p3/LOM/"
+LOMM = f"{_LOM}manifest"
 DT = "http://www.imsglobal.org/xsd/imsccv1p3/imsdt_v1p3"
 QTI = "http://www.imsglobal.org/xsd/ims_qtiasiv1p2"
 LTICC = "http://www.imsglobal.org/xsd/imslticc_v1p3"
-SCHEMA_FOR_ROOT = {
-    f"{{{CP}}}manifest": "ccv1p3_imscp_v1p2_v1p0.xsd",
-    f"{{{DT}}}topic": "ccv1p3_imsdt_v1p3.xsd",
-    f"{{{QTI}}}questestinterop": "ccv1p3_qtiasiv1p2p1_v1p0.xsd",
-    f"{{{LTICC}}}cartridge_basiclti_link": "imslticc_v1p3.xsd",
-}
-# Where each namespace's schema is published, for the documents' xsi:schemaLocation.
+BLTI = "http://www.imsglobal.org/xsd/imsbasiclti_v1p0"
+LTICM = "http://www.imsglobal.org/xsd/imslticm_v1p0"
+LTICP = "http://www.imsglobal.org/xsd/imslticp_v1p0"
+
+# Each namespace and where IMS publishes its schema: the documents' xsi:schemaLocation, and
+# (through _local) the copy beside this file that stands in for that address.
 PUBLISHED = {
     CP: f"{_PROFILE}ccv1p3_imscp_v1p2_v1p0.xsd",
-    "http://ltsc.ieee.org/xsd/imsccv1p3/LOM/manifest": f"{_PROFILE}LOM/ccv1p3_lommanifest_v1p0.xsd",
+    "http://www.imsglobal.org/xsd/imsccv1p3/imsccauth_v1p3": f"{_PROFILE}ccv1p3_imsccauth_v1p3.xsd",
+    "http://www.imsglobal.org/xsd/imsccv1p3/imscsmd_v1p0": f"{_PROFILE}ccv1p3_imscsmd_v1p0.xsd",
+    LOMM: f"{_PROFILE}LOM/ccv1p3_lommanifest_v1p0.xsd",
+    f"{_LOM}resource": f"{_PROFILE}LOM/ccv1p3_lomresource_v1p0.xsd",
+    f"{_LOM}imscclti": f"{_PROFILE}LOM/ccv1p3_lomccltilink_v1p0.xsd",
     DT: f"{_PROFILE}ccv1p3_imsdt_v1p3.xsd",
     QTI: f"{_PROFILE}ccv1p3_qtiasiv1p2p1_v1p0.xsd",
     LTICC: "http://www.imsglobal.org/xsd/lti/ltiv1p3/imslticc_v1p3.xsd",
-    "http://www.imsglobal.org/xsd/imsbasiclti_v1p0": f"{_LTI}imsbasiclti_v1p0p1.xsd",
-    "http://www.imsglobal.org/xsd/imslticm_v1p0": f"{_LTI}imslticm_v1p0.xsd",
-    "http://www.imsglobal.org/xsd/imslticp_v1p0": f"{_LTI}imslticp_v1p0.xsd",
+    BLTI: f"{_LTI}imsbasiclti_v1p0p1.xsd",
+    LTICM: f"{_LTI}imslticm_v1p0.xsd",
+    LTICP: f"{_LTI}imslticp_v1p0.xsd",
+}
+
+
+def _local(url: str) -> str:
+    """The copy in SCHEMAS of a published schema: the profile's own folders kept (LOM/)."""
+    return url.removeprefix(_PROFILE) if url.startswith(_PROFILE) else url.rsplit("/", 1)[1]
+
+
+# The root element of each kind of document a cartridge holds, and its namespace's schema.
+SCHEMA_FOR_ROOT = {
+    f"{{{ns}}}{root}": _local(PUBLISHED[ns])
+    for ns, root in [
+        (CP, "manifest"),
+        (DT, "topic"),
+        (QTI, "questestinterop"),
+        (LTICC, "cartridge_basiclti_link"),
+    ]
 }
 
 # Resource types whose files are XML documents to validate, with the root each must have.
@@ -66,7 +73,7 @@ XML_RESOURCE_ROOTS = {
 @cache
 def schema(file_name: str) -> xmlschema.XMLSchema10:
     """One of the vendored schemas, built once per process (the manifest's takes seconds)."""
-    mapper = {url: str(SCHEMAS / local) for url, local in _LOCAL.items()}
+    mapper = {url: str(SCHEMAS / _local(url)) for url in PUBLISHED.values()}
     return xmlschema.XMLSchema10(str(SCHEMAS / file_name), uri_mapper=mapper, allow="local")
 
 
