@@ -24,6 +24,7 @@ ARCHIVE_MAX_UNPACKED = 300 * 1024 * 1024
 MAX_COMPRESSION_RATIO = 200
 ARCHIVE_MAX_MEMBERS = 100
 PROBLEMS_KEPT = 1000
+PROGRESS_LINES = 500  # lines read between reports of progress
 
 VERSIONS = {"1.0", "1.1", "1.2"}
 MODES = {"bulk", "delta", "absent"}
@@ -97,6 +98,7 @@ ROLE_TYPES = {"primary", "secondary"}
 
 UNSAFE_TEXT = re.compile("[\x00-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
 NAME_MAX = 150
+validate_username = UnicodeUsernameValidator()
 
 
 class OneRosterError(Exception):
@@ -114,17 +116,20 @@ class Problem:
         return [self.file, self.line, self.field, self.message]
 
 
-@dataclass
-class Row:
-    """One record: its line, status and the values of the columns read."""
+class Row(dict):
+    """One record: the values of the columns read by name (empty for a column the file
+    lacks), its line and whether it is active (not `tobedeleted`)."""
 
-    line: int
-    sourced_id: str
-    active: bool
-    values: dict[str, str]
+    __slots__ = ("line", "sourced_id", "active")
 
-    def __getitem__(self, name: str) -> str:
-        return self.values.get(name, "")
+    def __init__(self, values: dict[str, str], *, line: int) -> None:
+        super().__init__(values)
+        self.line = line
+        self.sourced_id = values["sourcedId"]
+        self.active = values.get("status", "").lower() != "tobedeleted"
+
+    def __missing__(self, name: str) -> str:
+        return ""
 
     def ids(self, name: str) -> list[str]:
         """A column holding several ids, comma-separated."""
@@ -378,7 +383,7 @@ def _user_problems(row: Row, version: str) -> list[tuple[str, str]]:
             problems.append(("username", f"username is longer than {NAME_MAX} characters"))
         else:
             try:
-                UnicodeUsernameValidator()(username)
+                validate_username(username)
             except ValidationError:
                 problems.append(
                     (
@@ -409,20 +414,16 @@ def _read_file(
         parsed.problems.extend(problems)
         return rows
     seen_usernames: dict[str, int] = {}
+    width = max(columns.values()) + 1
+    columns = list(columns.items())
     for line, cells in lines:
-        progress(line)
+        if line % PROGRESS_LINES == 0:
+            progress(line)
         if not any(cell.strip() for cell in cells):
             continue
-        values = {
-            column: (cells[index].strip() if index < len(cells) else "")
-            for column, index in columns.items()
-        }
-        row = Row(
-            line=line,
-            sourced_id=values["sourcedId"],
-            active=values.get("status", "").lower() != "tobedeleted",
-            values=values,
-        )
+        if len(cells) < width:
+            cells += [""] * (width - len(cells))
+        row = Row({column: cells[index].strip() for column, index in columns}, line=line)
         found = _row_problems(kind, row, parsed.version, mode)
         if not row.sourced_id:
             found.insert(0, ("sourcedId", "sourcedId is empty"))
