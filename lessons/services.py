@@ -308,7 +308,6 @@ def _lesson_duplicate(lesson: Lesson, **fields) -> Lesson:
 
 
 @transaction.atomic
-@transaction.atomic
 def lesson_new_version(*, lesson: Lesson) -> Lesson:
     """A draft copy of a lesson with the next version number, so work done against the
     original keeps its meaning; it stays the same owner's. Made under a lock on the lesson,
@@ -342,7 +341,13 @@ def lesson_free_slug(*, text: str) -> str:
 
 @transaction.atomic
 def lesson_copy_for_teacher(*, lesson: Lesson, teacher) -> Lesson:
-    """The teacher's private draft of a published lesson, theirs to adapt for their classes."""
+    """The teacher's private draft of a published lesson, theirs to adapt for their classes:
+    one of the school's lessons or one of their own copies, never another teacher's."""
+    if lesson.owner_id is not None and lesson.owner_id != teacher.pk:
+        raise ValidationError(
+            f"“{lesson.title}” is another teacher's own copy: only the school's lessons and "
+            "your own copies can be copied."
+        )
     if lesson.status != Lesson.Status.PUBLISHED:
         raise ValidationError(
             f"“{lesson.title}” is {lesson.get_status_display().lower()}: only a published "

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max, Q
+from django.db.models.functions import Length
 
 from lessons.models import Excerpt, Lesson, Module, Question
 
@@ -184,12 +185,15 @@ def module_fields_save(*, module: Module, revision: int, fields: ModuleFields) -
 
 def excerpts_to_pick(module: Module) -> list[Excerpt]:
     """Excerpts already made from the lesson's documents, in this lesson or the school's
-    lessons (never from a teacher's private copy), each passage once, less those the module
-    shows."""
+    lessons (never from a teacher's private copy, and for a teacher's copy never from a
+    school lesson still in draft), each passage once, less those the module shows."""
     shown = {(e.document_id, e.start, e.end, e.text) for e in module.excerpts.all()}
+    school = Q(module__lesson__owner__isnull=True)
+    if module.lesson.owner_id is not None:
+        school &= ~Q(module__lesson__status=Lesson.Status.DRAFT)
     pool = (
         Excerpt.objects.filter(document__lessons=module.lesson_id)
-        .filter(Q(module__lesson__owner__isnull=True) | Q(module__lesson=module.lesson_id))
+        .filter(school | Q(module__lesson=module.lesson_id))
         .select_related("document")
         .defer("document__raw_text", "document__cleaned_text", "document__report")
         .order_by("document__title", "start", "pk")
@@ -207,8 +211,19 @@ def excerpts_to_pick(module: Module) -> list[Excerpt]:
 def excerpt_add(*, module: Module, revision: int, source: Excerpt) -> Excerpt:
     """The module shows a copy of `source` (an excerpt of the lesson's documents) last."""
     locked = _lock_module(module, revision)
-    if not locked.lesson.documents.filter(pk=source.document_id).exists():
+    length = (
+        locked.lesson.documents.filter(pk=source.document_id)
+        .annotate(length=Length("cleaned_text"))
+        .values_list("length", flat=True)
+        .first()
+    )
+    if length is None:
         raise ValidationError("That excerpt is not from one of this lesson's documents.")
+    if source.start is None or source.end is None or not 0 <= source.start < source.end <= length:
+        raise ValidationError(
+            "That excerpt's place is not inside its document (its start and end must fall "
+            "within the document's text, start first), so nothing was added."
+        )
     last = locked.excerpts.aggregate(last=Max("position"))["last"]
     copy = Excerpt.objects.create(
         module=locked,

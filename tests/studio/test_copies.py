@@ -67,6 +67,24 @@ class TestMakingACopy:
         assert client.post(copy_url(own_copy)).status_code == 404
         assert Lesson.objects.count() == 2
 
+    def test_an_admin_cannot_copy_another_teachers_copy(
+        self, client, admin_user, teacher, own_copy
+    ):
+        lesson_publish(lesson=own_copy)
+        client.force_login(admin_user)
+        response = client.post(copy_url(own_copy), follow=True)
+        assert "only the school&#x27;s lessons and your own copies can be copied" in html(response)
+        assert Lesson.objects.count() == 2
+        assert not Lesson.objects.filter(copied_from=own_copy).exists()
+
+    def test_the_owner_may_copy_their_own_published_copy(self, client, teacher, own_copy):
+        lesson_publish(lesson=own_copy)
+        client.force_login(teacher)
+        response = client.post(copy_url(own_copy))
+        again = Lesson.objects.get(copied_from=own_copy)
+        assert response.url == reverse("studio:lesson-edit", args=[again.pk])
+        assert again.owner == teacher
+
     def test_copying_takes_post_only(self, client, teacher, published_lesson):
         client.force_login(teacher)
         assert client.get(copy_url(published_lesson)).status_code == 405

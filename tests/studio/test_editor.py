@@ -713,6 +713,81 @@ def test_excerpts_of_a_teachers_private_copy_are_never_offered(client, author, d
     assert not reading.excerpts.exists()
 
 
+def test_a_school_drafts_excerpts_are_never_offered_to_a_teachers_copy(
+    client, teacher, draft_lesson, teachers_copy
+):
+    minutes = draft_lesson.documents.get()
+    words = "The council met in May 1901."
+    unpublished = Excerpt.objects.create(
+        module=study(draft_lesson),
+        document=minutes,
+        text=words,
+        start=0,
+        end=len(words),
+        speaker="A line still being drafted",
+    )
+    client.force_login(teacher)
+    reading = teachers_copy.modules.get(kind="background")
+    page = client.get(module_url(teachers_copy, reading)).content.decode()
+    assert "A line still being drafted" not in page
+    response = client.post(
+        module_url(teachers_copy, reading, "excerpt-add"),
+        {"revision": 1, "excerpt": unpublished.pk},
+    )
+    assert response.status_code == 400
+    assert not reading.excerpts.exists()
+
+
+def test_a_published_school_lessons_excerpts_are_offered_to_a_teachers_copy(
+    client, teacher, published_lesson
+):
+    from lessons.services import lesson_copy_for_teacher
+
+    copy = lesson_copy_for_teacher(lesson=published_lesson, teacher=teacher)
+    published = study(published_lesson).excerpts.get()
+    Excerpt.objects.filter(module__lesson=copy).delete()
+    client.force_login(teacher)
+    reading = copy.modules.get(kind="background")
+    response = client.post(
+        module_url(copy, reading, "excerpt-add"), {"revision": 1, "excerpt": published.pk}
+    )
+    assert response.status_code == 302
+    assert reading.excerpts.get().text == published.text
+
+
+@pytest.mark.parametrize("start,end", [(0, 10_000), (None, None), (None, 20), (20, None)])
+def test_an_excerpt_whose_place_is_not_in_its_document_is_refused(
+    client, author, draft_lesson, start, end
+):
+    source = study(draft_lesson).excerpts.get()
+    Excerpt.objects.filter(pk=source.pk).update(start=start, end=end)
+    client.force_login(author)
+    reading = draft_lesson.modules.get(kind="background")
+    response = client.post(
+        module_url(draft_lesson, reading, "excerpt-add"), {"revision": 1, "excerpt": source.pk}
+    )
+    assert response.status_code == 400
+    assert "not inside its document" in response.content.decode()
+    reading.refresh_from_db()
+    assert reading.revision == 1
+    assert not reading.excerpts.exists()
+
+
+def test_an_excerpt_whose_end_comes_before_its_start_is_refused(draft_lesson):
+    from django.core.exceptions import ValidationError
+
+    from studio import services
+
+    source = study(draft_lesson).excerpts.get()
+    backwards = Excerpt(document=source.document, text=source.text, start=30, end=10)
+    reading = draft_lesson.modules.get(kind="background")
+    with pytest.raises(ValidationError, match="not inside its document"):
+        services.excerpt_add(module=reading, revision=1, source=backwards)
+    reading.refresh_from_db()
+    assert reading.revision == 1
+    assert not reading.excerpts.exists()
+
+
 def test_a_nul_byte_in_a_module_text_is_refused_and_nothing_changes(client, author, draft_lesson):
     client.force_login(author)
     module = study(draft_lesson)
