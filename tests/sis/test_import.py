@@ -241,3 +241,24 @@ def test_a_1_0_manifest_is_read_as_1_1(staff_client):
     upload(staff_client, pack(files))
     job = OneRosterImport.objects.get()
     assert (job.status, job.version) == ("done", "1.0")
+
+
+def test_people_and_classes_a_bulk_file_no_longer_lists_are_put_out_of_use(staff_client):
+    upload(staff_client, pack(district("v1.1-bulk")))
+    files = district("v1.1-bulk")
+    dropped = ("s-chloe,", "class-wh-3,", "e-4,", "e-5,", "e-6,", "e-7,", "e-8,")
+    for name in ("users.csv", "classes.csv", "enrollments.csv"):
+        files[name] = "".join(
+            line for line in files[name].splitlines(True) if not line.startswith(dropped)
+        )
+    html = upload(staff_client, pack(files)).content.decode()
+    job = OneRosterImport.objects.latest("pk")
+    assert job.status == "done", job.problems
+    assert "1 account deactivated" in html
+    assert "1 class archived" in html
+    assert User.objects.get(sourced_id="s-chloe").is_active is False
+    wh = Classroom.objects.get(sourced_id="class-wh-3")
+    assert wh.archived is True
+    # Its roster and teachers are kept with the archived class.
+    assert teachers(wh) == ["cokafor", "mrivera"]
+    assert job.summary["enrollments_removed"] == 3

@@ -124,3 +124,21 @@ def test_a_job_runs_once(staff_client):
     upload(staff_client, pack(district("v1.1-bulk")))
     job = OneRosterImport.objects.get()
     assert oneroster_import_run(import_id=job.pk) == "already started"
+
+
+def test_the_pages_read_the_same_number_of_queries_however_many_imports(staff_client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries(url: str) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert staff_client.get(url).status_code == 200
+        return len(captured)
+
+    upload(staff_client, pack(district("v1.1-bulk")))
+    job = OneRosterImport.objects.get()
+    few = (queries(reverse("sis:import-new")), queries(detail_url(job)))
+    for _ in range(5):
+        upload(staff_client, pack(district("v1.1-bulk")))
+    job = OneRosterImport.objects.latest("pk")
+    assert (queries(reverse("sis:import-new")), queries(detail_url(job))) == few

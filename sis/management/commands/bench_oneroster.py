@@ -5,7 +5,9 @@
 
 The zip is generated (every student in three classes, one teacher per class), imported by the
 same job the worker runs, then imported again unchanged; both times are printed. The people
-and classes stay in the database: use a database of its own (DATABASE_URL).
+and classes stay in the database: use a database of its own (DATABASE_URL). Each zip is a bulk
+zip of a whole district, so a run with another prefix puts the people and classes of earlier
+runs out of use.
 """
 
 import io
