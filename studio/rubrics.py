@@ -102,18 +102,17 @@ def rubric_grid_save(
         raise ValidationError("A rubric needs at least one criterion.")
     rubric.title = title
     rubric.save(update_fields=["title"])
+    # Criteria and their levels in their stored order, as the additions below expect.
+    by_pk = {row.pk: row for row in rows}
+    kept = [c for pk, c in criteria.items() if not by_pk[pk].remove]
     changed_levels = []
-    for row in rows:
-        criterion = criteria[row.pk]
-        if row.remove:
-            criterion.delete()
-            continue
+    for criterion in kept:
+        row = by_pk[criterion.pk]
         criterion.title, criterion.skill, criterion.description = (
             row.title,
             row.skill,
             row.description,
         )
-        criterion.save(update_fields=["title", "skill", "description"])
         levels = {level.pk: level for level in criterion.levels.all()}
         if {cell.pk for cell in row.levels} != set(levels):
             raise ValidationError("The rubric's levels changed since this page was made.")
@@ -121,24 +120,22 @@ def rubric_grid_save(
             level = levels[cell.pk]
             level.title, level.points, level.description = cell.title, cell.points, cell.description
             changed_levels.append(level)
+    removed = [row.pk for row in rows if row.remove]
+    if removed:
+        # The model's delete guard still looks at each removed row.
+        Criterion.objects.filter(pk__in=removed).delete()
+    Criterion.objects.bulk_update(kept, ["title", "skill", "description"])
     if changed_levels:
         # Points are unique per criterion, so swapped points pass through parking values.
         parked = [Level(pk=lv.pk, points=PARKING + i) for i, lv in enumerate(changed_levels)]
         Level.objects.bulk_update(parked, ["points"])
         Level.objects.bulk_update(changed_levels, ["title", "points", "description"])
-    kept = list(rubric.criteria.prefetch_related("levels"))
     if add == "criterion":
         _criterion_add(rubric, kept)
     elif add == "level":
-        for criterion in kept:
-            _level_add(criterion)
+        Level.objects.bulk_create(_new_level(criterion) for criterion in kept)
     elif remove_level is not None:
-        for criterion in kept:
-            levels = list(criterion.levels.all())
-            if len(levels) <= 1:
-                raise ValidationError("Every criterion needs at least one level.")
-            if remove_level <= len(levels):
-                levels[remove_level - 1].delete()
+        _level_column_remove(kept, remove_level)
     bump_revision(locked)
     return rubric
 
@@ -157,12 +154,24 @@ def _criterion_add(rubric: Rubric, kept: list[Criterion]) -> None:
     )
 
 
-def _level_add(criterion: Criterion) -> None:
+def _new_level(criterion: Criterion) -> Level:
     """A new last level, worth 0 points, or one more than the best when 0 is taken."""
     levels = list(criterion.levels.all())
     points = [lv.points for lv in levels]
     worth = 0 if 0 not in points else max(points) + 1
     last = max((lv.position for lv in levels), default=0)
-    Level.objects.create(
+    return Level(
         criterion=criterion, position=last + 1, title="New level", points=worth, description=""
     )
+
+
+def _level_column_remove(criteria: list[Criterion], column: int) -> None:
+    """Remove the level at `column` (from 1) of every criterion that has one."""
+    doomed = []
+    for criterion in criteria:
+        levels = list(criterion.levels.all())
+        if len(levels) <= 1:
+            raise ValidationError("Every criterion needs at least one level.")
+        if column <= len(levels):
+            doomed.append(levels[column - 1].pk)
+    Level.objects.filter(pk__in=doomed).delete()

@@ -333,3 +333,58 @@ def test_the_grid_keeps_its_query_count_as_criteria_grow(
             Level.objects.create(criterion=criterion, title="L", points=points, description="d")
     with django_assert_max_num_queries(len(before)):
         client.get(rubric_url(draft_lesson))
+
+
+def _rows(rubric: Rubric) -> list:
+    from studio.rubrics import CriterionRow, LevelCell
+
+    return [
+        CriterionRow(
+            pk=c.pk,
+            title=f"{c.title}!",
+            skill=c.skill or "sourcing",
+            description=c.description,
+            remove=False,
+            levels=[
+                LevelCell(lv.pk, lv.title, lv.points, f"{lv.description}!") for lv in c.levels.all()
+            ],
+        )
+        for c in rubric.criteria.prefetch_related("levels")
+    ]
+
+
+@pytest.mark.parametrize("change", [{}, {"add": "level"}, {"add": "criterion"}])
+def test_saving_the_grid_takes_the_same_queries_however_many_criteria(draft_lesson, change):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from studio.rubrics import rubric_grid_save
+
+    module = assignment(draft_lesson)
+    rubric = module.rubric
+
+    def counted() -> int:
+        draft_lesson.refresh_from_db()
+        rows = _rows(rubric)
+        with CaptureQueriesContext(connection) as queries:
+            rubric_grid_save(
+                lesson=draft_lesson,
+                revision=draft_lesson.revision,
+                module=module,
+                title="Essay rubric",
+                rows=rows,
+                **change,
+            )
+        return len(queries)
+
+    four = counted()
+    for i in range(6):
+        criterion = Criterion.objects.create(rubric=rubric, position=10 + i, title=f"Extra {i}")
+        for points in (4, 3, 2, 1):
+            Level.objects.create(criterion=criterion, title="L", points=points, description="d")
+    assert counted() == four
+    saved = rubric.criteria.prefetch_related("levels")
+    assert all(c.title.endswith("!") for c in saved if not c.title.startswith("Criterion"))
+    assert all(
+        lv.description.endswith("!") for c in saved for lv in c.levels.all() if lv.description
+    )
