@@ -12,6 +12,10 @@ What goes in, module by module, in the lesson's order:
 |                              | graded ("thin" cartridge: grading stays here); a web page    |
 |                              | beside it when the module quotes excerpts                     |
 
+Each source document the modules quote is a page of its own (outside the organisation, a
+dependency of the pages that link to it), so an excerpt's "in context" link opens it at the
+passage, as the app's document page does.
+
 The organisation has one item per module, holding that module's pieces. XML is written with
 ElementTree and checked against the vendored schemas before it leaves (see validation.py);
 pages are Django templates.
@@ -24,9 +28,11 @@ from xml.etree import ElementTree as ET
 
 from django.conf import settings
 from django.template.loader import render_to_string
+from django.utils.html import escape, format_html, format_html_join
 from django.utils.text import slugify
 
-from lessons.models import Lesson, Module
+from lessons.models import Lesson, Module, SourceDocument
+from lessons.passages import paragraphs_with_mark
 
 from .validation import BLTI, CP, DT, LOMM, LTICC, LTICM, LTICP, PUBLISHED, QTI, cartridge_errors
 
@@ -62,6 +68,8 @@ class Piece:
     title: str
     type: str
     files: dict[str, bytes]
+    # Resources it links to, such as the source documents a page quotes.
+    dependencies: list[str] = field(default_factory=list)
 
     @property
     def href(self) -> str:
@@ -82,23 +90,33 @@ def cartridge_filename(lesson: Lesson) -> str:
     return f"{slug}-v{lesson.version}.imscc" if lesson.version > 1 else f"{slug}.imscc"
 
 
-def cartridge_build(*, lesson: Lesson, modules: list[Module], launch_url: str) -> bytes:
-    """The zipped cartridge; raises CartridgeInvalid if it would not pass the schemas."""
-    parts = [_part(lesson, module, launch_url) for module in modules]
+def cartridge_build(
+    *,
+    lesson: Lesson,
+    modules: list[Module],
+    documents: list[SourceDocument],
+    launch_url: str,
+) -> bytes:
+    """The zipped cartridge; raises CartridgeInvalid if it would not pass the schemas.
+
+    `documents` are the sources the modules quote, shipped as pages of their own that each
+    excerpt's "in context" link opens at its place.
+    """
+    sources = _document_pieces(lesson, modules, documents)
+    parts = [_part(lesson, module, launch_url, sources) for module in modules]
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as package:
-        package.writestr("imsmanifest.xml", _manifest(lesson, parts))
-        for part in parts:
-            for piece in part.pieces:
-                for path, content in piece.files.items():
-                    package.writestr(path, content)
+        package.writestr("imsmanifest.xml", _manifest(lesson, parts, list(sources.values())))
+        for piece in [*(p for part in parts for p in part.pieces), *sources.values()]:
+            for path, content in piece.files.items():
+                package.writestr(path, content)
     data = buffer.getvalue()
     if problems := cartridge_errors(data):
         raise CartridgeInvalid("; ".join(problems[:5]))
     return data
 
 
-def _part(lesson: Lesson, module: Module, launch_url: str) -> Part:
+def _part(lesson: Lesson, module: Module, launch_url: str, sources: dict) -> Part:
     folder = f"m{module.position:02d}-{slugify(module.title)[:40] or module.kind}"
     key = f"M{module.position:02d}"
     part = Part(identifier=f"ITEM_{key}", title=module.title)
@@ -109,7 +127,8 @@ def _part(lesson: Lesson, module: Module, launch_url: str) -> Part:
                 identifier=f"RES_{key}_PAGE",
                 title=module.title,
                 type=WEBCONTENT,
-                files={f"{folder}/index.html": _page(lesson, module, questions, module.title)},
+                files={f"{folder}/index.html": _page(lesson, module, questions, sources)},
+                dependencies=_cited(module, sources),
             )
         )
         if questions:
@@ -140,9 +159,10 @@ def _part(lesson: Lesson, module: Module, launch_url: str) -> Part:
                     type=WEBCONTENT,
                     files={
                         f"{folder}/index.html": _page(
-                            lesson, module, [], f"{module.title}: documents"
+                            lesson, module, [], sources, f"{module.title}: documents"
                         )
                     },
+                    dependencies=_cited(module, sources),
                 )
             )
         part.pieces.append(
@@ -180,7 +200,7 @@ def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs) -> ET.E
     return element
 
 
-def _manifest(lesson: Lesson, parts: list[Part]) -> bytes:
+def _manifest(lesson: Lesson, parts: list[Part], documents: list[Piece]) -> bytes:
     lom = f"{{{LOMM}}}"
     root = _root("manifest", CP, LOMM, identifier=f"LESSON_{lesson.pk}_V{lesson.version}")
     metadata = _sub(root, "metadata")
@@ -215,40 +235,130 @@ def _manifest(lesson: Lesson, parts: list[Part]) -> bytes:
             _sub(leaf, "title", piece.title)
 
     resources = _sub(root, "resources")
-    for part in parts:
-        for piece in part.pieces:
-            attrs = {"identifier": piece.identifier, "type": piece.type}
-            if piece.type == WEBCONTENT:
-                attrs["href"] = piece.href
-            resource = _sub(resources, "resource", **attrs)
-            for path in piece.files:
-                _sub(resource, "file", href=path)
+    for piece in [*(p for part in parts for p in part.pieces), *documents]:
+        attrs = {"identifier": piece.identifier, "type": piece.type}
+        if piece.type == WEBCONTENT:
+            attrs["href"] = piece.href
+        resource = _sub(resources, "resource", **attrs)
+        for path in piece.files:
+            _sub(resource, "file", href=path)
+        for identifier in piece.dependencies:
+            _sub(resource, "dependency", identifierref=identifier)
     return _xml(root)
 
 
-def _content(lesson: Lesson, module: Module, questions: list) -> dict:
-    """What a module shows around its questions: reading, excerpts with sourcing, facts."""
+def _content(lesson: Lesson, module: Module, questions: list, sources: dict | None) -> dict:
+    """What a module shows around its questions: reading, excerpts with sourcing, facts.
+
+    With `sources` (on a page of the package) each excerpt and fact links to its place in its
+    document's page; a discussion topic's text has no such links.
+    """
     excerpts = list(module.excerpts.all())
+    facts = list(module.facts.all())
     asked: dict[int, list] = {}
     for question in questions:
         if question.excerpt_id is not None:
             asked.setdefault(question.excerpt_id, []).append(question)
     for excerpt in excerpts:
         excerpt.asked = asked.get(excerpt.pk, [])
+        excerpt.context_href = _context_href(sources, excerpt, "excerpt")
+    for fact in facts:
+        fact.context_href = _context_href(sources, fact, "fact")
     return {
         "lesson": lesson,
         "module": module,
         "excerpts": excerpts,
         "sources": list({e.document_id: e.document for e in excerpts}.values()),
-        "facts": list(module.facts.all()),
+        "facts": facts,
         "questions": questions,
         "language": settings.LANGUAGE_CODE,
     }
 
 
-def _page(lesson: Lesson, module: Module, questions: list, title: str) -> bytes:
-    ctx = {**_content(lesson, module, questions), "title": title}
+def _context_href(sources: dict | None, quoted, kind: str) -> str | None:
+    """The link from a module's page to an excerpt's or fact's place in its document's page."""
+    if sources is None:
+        return None
+    href = f"../{sources[quoted.document_id].href}"
+    return href if quoted.start is None else f"{href}#{kind}-{quoted.pk}"
+
+
+def _cited(module: Module, sources: dict) -> list[str]:
+    """The document resources a module's page links to, in the order it first cites them."""
+    cited = [e.document_id for e in module.excerpts.all()] + [
+        f.document_id for f in module.facts.all()
+    ]
+    return [sources[pk].identifier for pk in dict.fromkeys(cited)]
+
+
+def _page(
+    lesson: Lesson, module: Module, questions: list, sources: dict, title: str | None = None
+) -> bytes:
+    ctx = {**_content(lesson, module, questions, sources), "title": title or module.title}
     return render_to_string("cartridge/module_page.html", ctx).encode()
+
+
+def _document_pieces(
+    lesson: Lesson, modules: list[Module], documents: list[SourceDocument]
+) -> dict[int, Piece]:
+    """A page for each source document, with an anchor where each quoted passage starts."""
+    anchors: dict[int, dict[int, list[str]]] = {document.pk: {} for document in documents}
+    for module in modules:
+        quoted = [("excerpt", e) for e in module.excerpts.all()]
+        quoted += [("fact", f) for f in module.facts.all()]
+        for kind, item in quoted:
+            if item.start is not None:
+                anchors[item.document_id].setdefault(item.start, []).append(f"{kind}-{item.pk}")
+    pieces = {}
+    for document in documents:
+        ctx = {
+            "lesson": lesson,
+            "document": document,
+            "paragraphs": _document_paragraphs(document, anchors[document.pk]),
+            "references": list(document.references.all()),
+            "language": settings.LANGUAGE_CODE,
+        }
+        name = f"{slugify(document.title)[:50] or 'document'}-{document.pk}"
+        pieces[document.pk] = Piece(
+            identifier=f"RES_DOCUMENT_{document.pk}",
+            title=document.title,
+            type=WEBCONTENT,
+            files={
+                f"documents/{name}.html": render_to_string(
+                    "cartridge/document_page.html", ctx
+                ).encode()
+            },
+        )
+    return pieces
+
+
+def _document_paragraphs(document: SourceDocument, anchors: dict[int, list[str]]) -> list:
+    """The cleaned text's paragraphs as HTML: the editors' notes in [brackets] as the lesson
+    pages show them, and an empty element with each id in `anchors` at its offset."""
+    text = document.cleaned_text
+    starts, offset = [], 0
+    # The same blank-line blocks paragraphs_with_mark keeps, to know where each begins.
+    for block in text.split("\n\n"):
+        if block.strip():
+            starts.append(offset)
+        offset += len(block) + 2
+    notes = list(document.editor_notes.all())
+    paragraphs = []
+    for start, segments in zip(starts, paragraphs_with_mark(text, None, None, notes), strict=True):
+        html, position = [], start
+        for segment in segments:
+            if segment.note:
+                html.append(format_html('<span class="editor-note">{}</span>', segment.text))
+                continue
+            end = position + len(segment.text)
+            for at in sorted(o for o in anchors if position <= o < end):
+                html.append(escape(text[position:at]))
+                html += [format_html('<span id="{}"></span>', ident) for ident in anchors[at]]
+                position = at
+            html.append(escape(text[position:end]))
+            position = end
+        paragraphs.append(format_html_join("", "{}", ((piece,) for piece in html)))
+    return paragraphs
 
 
 def _assessment(module: Module, questions: list, key: str) -> bytes:
@@ -304,7 +414,7 @@ def _topic(lesson: Lesson, module: Module, questions: list) -> bytes:
     root = _root("topic", DT)
     _sub(root, "title", module.title)
     text = render_to_string(
-        "cartridge/discussion_text.html", _content(lesson, module, questions)
+        "cartridge/discussion_text.html", _content(lesson, module, questions, None)
     ).strip()
     _sub(root, "text", text, texttype="text/html")
     return _xml(root)

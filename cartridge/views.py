@@ -7,7 +7,7 @@ from django.views.decorators.http import require_GET
 
 from .access import lesson_for_export
 from .builder import cartridge_build, cartridge_filename
-from .selectors import modules_for_export
+from .selectors import documents_for_export, modules_for_export
 
 # The LTI launch path while the tool's own route is not there to reverse.
 LAUNCH_PATH = "/lti/launch/"
@@ -27,8 +27,12 @@ def launch_url(request) -> str:
 def lesson_cartridge(request, pk: int):
     """The published lesson as a Common Cartridge 1.3 package, downloaded."""
     lesson = lesson_for_export(request.user, pk)
+    modules = modules_for_export(lesson)
     data = cartridge_build(
-        lesson=lesson, modules=modules_for_export(lesson), launch_url=launch_url(request)
+        lesson=lesson,
+        modules=modules,
+        documents=documents_for_export(modules),
+        launch_url=launch_url(request),
     )
     return FileResponse(
         io.BytesIO(data),

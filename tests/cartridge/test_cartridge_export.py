@@ -195,6 +195,38 @@ def test_every_excerpt_appears_with_its_words_and_its_sourcing(curated, teacher)
             assert f'href="{html.escape(excerpt.document.url)}"' in markup
 
 
+def test_each_excerpt_links_to_its_place_in_its_documents_page(curated, teacher):
+    cartridge = download(teacher, curated)
+    resources = {
+        r.get("identifier"): r for r in cartridge.manifest.iterfind("cp:resources/cp:resource", CP)
+    }
+    # A discussion topic's text is the LMS's to show: it names the document without a link.
+    excerpts = Excerpt.objects.filter(module__lesson=curated, start__isnull=False).exclude(
+        module__kind="discussion"
+    )
+    excerpts = excerpts.select_related("document", "module").prefetch_related(
+        "document__editor_notes"
+    )
+    assert excerpts.exists()
+    for excerpt in excerpts:
+        markup, _ = shown_for(cartridge, excerpt.module)
+        link = re.search(rf'<a href="\.\./([^"#]+)#excerpt-{excerpt.pk}">([^<]+)</a>', markup)
+        assert link, excerpt.text[:60]
+        page, label = link.groups()
+        assert html.unescape(label) == f"{excerpt.document.title}, in context"
+        after = cartridge.text(page).split(f'<span id="excerpt-{excerpt.pk}"></span>', 1)[1]
+        shown = words(
+            text_with_notes(excerpt.text, excerpt.start, excerpt.document.editor_notes.all())
+        )
+        assert words(after).startswith(shown[:80]), excerpt.text[:60]
+        # The page that links to the document depends on it, so an LMS imports both.
+        [document] = [r for r in resources.values() if r.find("cp:file", CP).get("href") == page]
+        module_page = resources[f"RES_M{excerpt.module.position:02d}_PAGE"]
+        assert document.get("identifier") in [
+            d.get("identifierref") for d in module_page.iterfind("cp:dependency", CP)
+        ]
+
+
 def test_an_editors_note_shows_in_brackets_inside_the_quoted_words(lesson, teacher):
     cartridge = download(teacher, lesson)
     study = lesson.modules.get(kind="document_study")
@@ -282,8 +314,9 @@ def test_the_export_reads_a_fixed_number_of_queries_however_big_the_lesson(docum
             b"".join(response.streaming_content)
         counts.append(len(queries))
     assert counts[0] == counts[1]
-    # session, user, lesson, then modules, excerpts, editors' notes, questions, facts
-    assert counts[0] == 8 - settings.SESSION_ENGINE.endswith("cached_db")
+    # session, user, lesson, then modules, excerpts, editors' notes, questions, facts, and
+    # the documents quoted with their notes and references
+    assert counts[0] == 11 - settings.SESSION_ENGINE.endswith("cached_db")
 
 
 # Who may download
