@@ -18,7 +18,5 @@ class OneRosterForm(forms.Form):
     def clean_archive(self):
         upload = self.cleaned_data["archive"]
         if upload.size > UPLOAD_MAX_BYTES:
-            raise ValidationError(
-                f"The zip is larger than {UPLOAD_MAX_BYTES // 1024 // 1024} MB."
-            )
+            raise ValidationError(f"The zip is larger than {UPLOAD_MAX_BYTES // 1024 // 1024} MB.")
         return upload

@@ -18,9 +18,7 @@ def require_staff(user: User) -> None:
 
 
 def imports_recent() -> QuerySet[OneRosterImport]:
-    return OneRosterImport.objects.select_related("requested_by").defer("archive")[
-        :RECENT_IMPORTS
-    ]
+    return OneRosterImport.objects.select_related("requested_by").defer("archive")[:RECENT_IMPORTS]
 
 
 def import_summary(job: OneRosterImport) -> list[str]:

@@ -262,3 +262,16 @@ def test_people_and_classes_a_bulk_file_no_longer_lists_are_put_out_of_use(staff
     # Its roster and teachers are kept with the archived class.
     assert teachers(wh) == ["cokafor", "mrivera"]
     assert job.summary["enrollments_removed"] == 3
+
+
+def test_the_benchmark_imports_the_district_it_makes(db):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("bench_oneroster", users=60, classes=4, oneroster="1.2", prefix="b", stdout=out)
+    assert "first import:" in out.getvalue() and "same zip again:" in out.getvalue()
+    assert User.objects.filter(sourced_id__startswith="b-user-", role="student").count() == 56
+    assert Enrollment.objects.filter(sourced_id__startswith="b-enr-").count() == 56 * 3
+    assert Classroom.objects.filter(sourced_id__startswith="b-class-").count() == 4

@@ -10,6 +10,7 @@ zip of a whole district, so a run with another prefix puts the people and classe
 runs out of use.
 """
 
+import csv
 import io
 import random
 import time
@@ -25,207 +26,121 @@ CLASSES_PER_STUDENT = 3
 SCHOOLS = 5
 
 
-def _csv(header: str, rows) -> str:
-    return header + "\n" + "".join(",".join(row) + "\n" for row in rows)
+COLUMNS = {
+    "orgs": "sourcedId,status,dateLastModified,name,type,identifier,parentSourcedId",
+    "academicSessions": "sourcedId,status,dateLastModified,title,type,startDate,endDate,"
+    "parentSourcedId,schoolYear",
+    "courses": "sourcedId,status,dateLastModified,schoolYearSourcedId,title,courseCode,grades,"
+    "orgSourcedId,subjects,subjectCodes",
+    "classes": "sourcedId,status,dateLastModified,title,grades,courseSourcedId,classCode,"
+    "classType,location,schoolSourcedId,termSourcedIds,subjects,subjectCodes,periods",
+    "users-1.1": "sourcedId,status,dateLastModified,enabledUser,orgSourcedIds,role,username,"
+    "userIds,givenName,familyName,middleName,identifier,email,sms,phone,agentSourcedIds,grades,"
+    "password",
+    "users-1.2": "sourcedId,status,dateLastModified,enabledUser,username,userIds,givenName,"
+    "familyName,middleName,identifier,email,sms,phone,agentSourcedIds,grades,password,"
+    "userMasterIdentifier,resourceSourcedIds,preferredGivenName,preferredMiddleName,"
+    "preferredFamilyName,primaryOrgSourcedId,pronouns",
+    "roles": "sourcedId,status,dateLastModified,userSourcedId,roleType,role,beginDate,endDate,"
+    "orgSourcedId,userProfileSourcedId",
+    "enrollments": "sourcedId,status,dateLastModified,classSourcedId,schoolSourcedId,"
+    "userSourcedId,role,primary,beginDate,endDate",
+}
+
+
+def _csv(columns: str, rows) -> str:
+    """A OneRoster file: the header, then each row's values (empty where a row has none)."""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, columns.split(","), restval="", lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue()
 
 
 def district_zip(*, users: int, classes: int, version: str, prefix: str, seed: int = 1) -> bytes:
-    """A OneRoster zip: a district, its schools, one school year, a course per five classes,
-    a teacher per class (administrators making up one in twenty of the staff), and students
-    for the rest of the people, each in CLASSES_PER_STUDENT classes."""
+    """A OneRoster bulk zip: a district, its schools, one school year, a course per five
+    classes, a teacher per class (administrators making up one in twenty of them), and
+    students for the rest of the people, each in CLASSES_PER_STUDENT classes."""
     rng = random.Random(seed)  # noqa: S311 - made-up data, the same on every run
     p = prefix
-    orgs = [(f"{p}-district", "", "", "District", "district", "", "")] + [
-        (f"{p}-school-{n}", "", "", f"School {n}", "school", "", f"{p}-district")
+
+    def school(n: int) -> str:
+        return f"{p}-school-{n % SCHOOLS}"
+
+    orgs = [{"sourcedId": f"{p}-district", "name": "District", "type": "district"}] + [
+        {"sourcedId": school(n), "name": f"School {n}", "type": "school",
+         "parentSourcedId": f"{p}-district"}
         for n in range(SCHOOLS)
-    ]
+    ]  # fmt: skip
     sessions = [
-        (f"{p}-sy", "", "", "2026-27", "schoolYear", "2026-08-20", "2027-06-10", "", "2027")
-    ]
+        {"sourcedId": f"{p}-sy", "title": "2026-27", "type": "schoolYear",
+         "startDate": "2026-08-20", "endDate": "2027-06-10", "schoolYear": "2027"}
+    ]  # fmt: skip
     courses = [
-        (
-            f"{p}-course-{n}",
-            "",
-            "",
-            f"{p}-sy",
-            f"Course {n}",
-            f"C{n}",
-            "10",
-            f"{p}-school-{n % SCHOOLS}",
-            "",
-            "",
-        )
+        {"sourcedId": f"{p}-course-{n}", "schoolYearSourcedId": f"{p}-sy",
+         "title": f"Course {n}", "orgSourcedId": school(n)}
         for n in range(max(classes // 5, 1))
-    ]
+    ]  # fmt: skip
     class_rows = [
-        (
-            f"{p}-class-{n}",
-            "",
-            "",
-            f"History {n} - Period {n % 7 + 1}",
-            "10",
-            f"{p}-course-{n // 5}",
-            f"H{n}",
-            "scheduled",
-            "",
-            f"{p}-school-{(n // 5) % SCHOOLS}",
-            f"{p}-sy",
-            "",
-            "",
-            str(n % 7 + 1),
-        )
+        {"sourcedId": f"{p}-class-{n}", "title": f"History {n} - Period {n % 7 + 1}",
+         "courseSourcedId": f"{p}-course-{n // 5}", "schoolSourcedId": school(n // 5),
+         "termSourcedIds": f"{p}-sy", "periods": str(n % 7 + 1)}
         for n in range(classes)
-    ]
-    staff = classes
+    ]  # fmt: skip
     people, roles, enrollments = [], [], []
     for n in range(users):
+        role = ("administrator" if n % 20 == 19 else "teacher") if n < classes else "student"
         sid = f"{p}-user-{n}"
-        role = ("administrator" if n % 20 == 19 else "teacher") if n < staff else "student"
-        school = f"{p}-school-{n % SCHOOLS}"
-        people.append((sid, role, f"{p}.user{n}", f"Given{n}", f"Family{n}", school))
-        roles.append((f"{p}-role-{n}", "", "", sid, "primary", role, "", "", school, ""))
-    for n in range(classes):
+        person = {
+            "sourcedId": sid,
+            "enabledUser": "true",
+            "username": f"{p}.user{n}",
+            "givenName": f"Given{n}",
+            "familyName": f"Family{n}",
+            "email": f"{p}.user{n}@example.org",
+        }
+        if version == "1.2":
+            person["primaryOrgSourcedId"] = school(n)
+            roles.append(
+                {"sourcedId": f"{p}-role-{n}", "userSourcedId": sid, "roleType": "primary",
+                 "role": role, "orgSourcedId": school(n)}
+            )  # fmt: skip
+        else:
+            person |= {"orgSourcedIds": school(n), "role": role}
+        people.append(person)
+
+    def enroll(sid: str, n: int, c: int, role: str) -> None:
         enrollments.append(
-            (
-                f"{p}-enr-t{n}",
-                "",
-                "",
-                f"{p}-class-{n}",
-                f"{p}-school-{(n // 5) % SCHOOLS}",
-                f"{p}-user-{n}",
-                "teacher",
-                "true",
-                "",
-                "",
-            )
-        )
-    for n in range(staff, users):
+            {"sourcedId": sid, "classSourcedId": f"{p}-class-{c}",
+             "schoolSourcedId": school(c // 5), "userSourcedId": f"{p}-user-{n}", "role": role,
+             "primary": "true" if role == "teacher" else "false"}
+        )  # fmt: skip
+
+    for n in range(classes):
+        enroll(f"{p}-enr-t{n}", n, n, "teacher")
+    for n in range(classes, users):
         for k, c in enumerate(rng.sample(range(classes), CLASSES_PER_STUDENT)):
-            enrollments.append(
-                (
-                    f"{p}-enr-{n}-{k}",
-                    "",
-                    "",
-                    f"{p}-class-{c}",
-                    f"{p}-school-{(c // 5) % SCHOOLS}",
-                    f"{p}-user-{n}",
-                    "student",
-                    "false",
-                    "",
-                    "",
-                )
-            )
-    if version == "1.2":
-        users_csv = _csv(
-            "sourcedId,status,dateLastModified,enabledUser,username,userIds,givenName,familyName,"
-            "middleName,identifier,email,sms,phone,agentSourcedIds,grades,password,"
-            "userMasterIdentifier,resourceSourcedIds,preferredGivenName,preferredMiddleName,"
-            "preferredFamilyName,primaryOrgSourcedId,pronouns",
-            (
-                (
-                    sid,
-                    "",
-                    "",
-                    "true",
-                    name,
-                    "",
-                    given,
-                    family,
-                    "",
-                    "",
-                    f"{name}@example.org",
-                    "",
-                    "",
-                    "",
-                    "",
-                    "",
-                    "",
-                    "",
-                    "",
-                    "",
-                    "",
-                    school,
-                    "",
-                )
-                for sid, _, name, given, family, school in people
-            ),
-        )
-    else:
-        users_csv = _csv(
-            "sourcedId,status,dateLastModified,enabledUser,orgSourcedIds,role,username,userIds,"
-            "givenName,familyName,middleName,identifier,email,sms,phone,agentSourcedIds,grades,"
-            "password",
-            (
-                (
-                    sid,
-                    "",
-                    "",
-                    "true",
-                    school,
-                    role,
-                    name,
-                    "",
-                    given,
-                    family,
-                    "",
-                    "",
-                    f"{name}@example.org",
-                    "",
-                    "",
-                    "",
-                    "",
-                    "",
-                )
-                for sid, role, name, given, family, school in people
-            ),
-        )
+            enroll(f"{p}-enr-{n}-{k}", n, c, "student")
+    kinds = ["academicSessions", "classes", "courses", "enrollments", "orgs", "users", "roles"]
+    manifest = [
+        {"propertyName": "manifest.version", "value": "1.0"},
+        {"propertyName": "oneroster.version", "value": version},
+    ] + [
+        {"propertyName": f"file.{kind}",
+         "value": "absent" if kind == "roles" and version != "1.2" else "bulk"}
+        for kind in kinds
+    ]  # fmt: skip
     files = {
-        "manifest.csv": _csv(
-            "propertyName,value",
-            [("manifest.version", "1.0"), ("oneroster.version", version)]
-            + [
-                (f"file.{kind}", "bulk")
-                for kind in [
-                    "academicSessions",
-                    "classes",
-                    "courses",
-                    "enrollments",
-                    "orgs",
-                    "users",
-                ]
-            ]
-            + [("file.roles", "bulk" if version == "1.2" else "absent")],
-        ),
-        "orgs.csv": _csv(
-            "sourcedId,status,dateLastModified,name,type,identifier,parentSourcedId", orgs
-        ),
-        "academicSessions.csv": _csv(
-            "sourcedId,status,dateLastModified,title,type,startDate,endDate,parentSourcedId,schoolYear",
-            sessions,
-        ),
-        "courses.csv": _csv(
-            "sourcedId,status,dateLastModified,schoolYearSourcedId,title,courseCode,grades,"
-            "orgSourcedId,subjects,subjectCodes",
-            courses,
-        ),
-        "classes.csv": _csv(
-            "sourcedId,status,dateLastModified,title,grades,courseSourcedId,classCode,classType,"
-            "location,schoolSourcedId,termSourcedIds,subjects,subjectCodes,periods",
-            class_rows,
-        ),
-        "users.csv": users_csv,
-        "enrollments.csv": _csv(
-            "sourcedId,status,dateLastModified,classSourcedId,schoolSourcedId,userSourcedId,role,"
-            "primary,beginDate,endDate",
-            enrollments,
-        ),
+        "manifest.csv": _csv("propertyName,value", manifest),
+        "orgs.csv": _csv(COLUMNS["orgs"], orgs),
+        "academicSessions.csv": _csv(COLUMNS["academicSessions"], sessions),
+        "courses.csv": _csv(COLUMNS["courses"], courses),
+        "classes.csv": _csv(COLUMNS["classes"], class_rows),
+        "users.csv": _csv(COLUMNS[f"users-{version}"], people),
+        "enrollments.csv": _csv(COLUMNS["enrollments"], enrollments),
     }
     if version == "1.2":
-        files["roles.csv"] = _csv(
-            "sourcedId,status,dateLastModified,userSourcedId,roleType,role,beginDate,endDate,"
-            "orgSourcedId,userProfileSourcedId",
-            roles,
-        )
+        files["roles.csv"] = _csv(COLUMNS["roles"], roles)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
         for name, text in files.items():
