@@ -24,27 +24,15 @@ pages are Django templates.
 import io
 import zipfile
 from dataclasses import dataclass, field
-from xml.etree import ElementTree as ET
 
 from django.conf import settings
-from django.template.loader import render_to_string
-from django.utils.html import escape, format_html, format_html_join
 from django.utils.text import slugify
 
 from lessons.models import Lesson, Module, SourceDocument
-from lessons.passages import paragraphs_with_mark
 
-from .validation import BLTI, CP, DT, LOMM, LTICC, LTICM, LTICP, PUBLISHED, QTI, cartridge_errors
-
-XSI = "http://www.w3.org/2001/XMLSchema-instance"
-for _prefix, _uri in {
-    "lomimscc": LOMM,
-    "blti": BLTI,
-    "lticm": LTICM,
-    "lticp": LTICP,
-    "xsi": XSI,
-}.items():
-    ET.register_namespace(_prefix, _uri)
+from .pages import document_anchors, document_page, module_page
+from .resources import assessment, lti_link, topic, xml_bytes, xml_child, xml_root
+from .validation import CP, LOMM, cartridge_errors
 
 WEBCONTENT = "webcontent"
 TOPIC = "imsdt_xmlv1p3"
@@ -52,8 +40,6 @@ ASSESSMENT = "imsqti_xmlv1p2/imscc_xmlv1p3/assessment"
 LTI_LINK = "imsbasiclti_xmlv1p3"
 # Kinds whose module is a page to read, with its questions answered as essays.
 READING_KINDS = {Module.Kind.BACKGROUND, Module.Kind.DOCUMENT_STUDY, Module.Kind.CORROBORATION}
-VENDOR_CODE = "historyclass"
-VENDOR_NAME = "History Lessons"
 
 
 class CartridgeInvalid(Exception):
@@ -103,7 +89,8 @@ def cartridge_build(
     excerpt's "in context" link opens at its place.
     """
     sources = _document_pieces(lesson, modules, documents)
-    parts = [_part(lesson, module, launch_url, sources) for module in modules]
+    links = {pk: piece.href for pk, piece in sources.items()}
+    parts = [_part(lesson, module, launch_url, sources, links) for module in modules]
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as package:
         package.writestr("imsmanifest.xml", _manifest(lesson, parts, list(sources.values())))
@@ -116,7 +103,9 @@ def cartridge_build(
     return data
 
 
-def _part(lesson: Lesson, module: Module, launch_url: str, sources: dict) -> Part:
+def _part(
+    lesson: Lesson, module: Module, launch_url: str, sources: dict, links: dict[int, str]
+) -> Part:
     folder = f"m{module.position:02d}-{slugify(module.title)[:40] or module.kind}"
     key = f"M{module.position:02d}"
     part = Part(identifier=f"ITEM_{key}", title=module.title)
@@ -127,7 +116,7 @@ def _part(lesson: Lesson, module: Module, launch_url: str, sources: dict) -> Par
                 identifier=f"RES_{key}_PAGE",
                 title=module.title,
                 type=WEBCONTENT,
-                files={f"{folder}/index.html": _page(lesson, module, questions, sources)},
+                files={f"{folder}/index.html": module_page(lesson, module, questions, links)},
                 dependencies=_cited(module, sources),
             )
         )
@@ -137,7 +126,7 @@ def _part(lesson: Lesson, module: Module, launch_url: str, sources: dict) -> Par
                     identifier=f"RES_{key}_QUESTIONS",
                     title=f"{module.title}: questions",
                     type=ASSESSMENT,
-                    files={f"{folder}/questions.xml": _assessment(module, questions, key)},
+                    files={f"{folder}/questions.xml": assessment(module, questions, key)},
                 )
             )
     elif module.kind == Module.Kind.DISCUSSION:
@@ -146,7 +135,7 @@ def _part(lesson: Lesson, module: Module, launch_url: str, sources: dict) -> Par
                 identifier=f"RES_{key}_TOPIC",
                 title=module.title,
                 type=TOPIC,
-                files={f"{folder}/topic.xml": _topic(lesson, module, questions)},
+                files={f"{folder}/topic.xml": topic(lesson, module, questions)},
             )
         )
     elif module.kind == Module.Kind.ASSIGNMENT:
@@ -158,8 +147,8 @@ def _part(lesson: Lesson, module: Module, launch_url: str, sources: dict) -> Par
                     title=f"{module.title}: documents",
                     type=WEBCONTENT,
                     files={
-                        f"{folder}/index.html": _page(
-                            lesson, module, [], sources, f"{module.title}: documents"
+                        f"{folder}/index.html": module_page(
+                            lesson, module, [], links, f"{module.title}: documents"
                         )
                     },
                     dependencies=_cited(module, sources),
@@ -170,117 +159,59 @@ def _part(lesson: Lesson, module: Module, launch_url: str, sources: dict) -> Par
                 identifier=f"RES_{key}_LINK",
                 title=module.title,
                 type=LTI_LINK,
-                files={f"{folder}/link.xml": _lti_link(lesson, module, questions, launch_url)},
+                files={f"{folder}/link.xml": lti_link(lesson, module, questions, launch_url)},
             )
         )
     return part
 
 
-def _root(tag: str, namespace: str, *located: str, **attrs) -> ET.Element:
-    """A document's root in `namespace` as the default one, so its own elements go unprefixed.
-
-    ElementTree's default_namespace option refuses unprefixed attributes, so the declaration is
-    written as an attribute and the document's own elements are built with local names.
-    """
-    root = ET.Element(tag, {"xmlns": namespace, **attrs})
-    locations = [namespace, *located]
-    root.set(f"{{{XSI}}}schemaLocation", " ".join(f"{ns} {PUBLISHED[ns]}" for ns in locations))
-    return root
-
-
-def _xml(root: ET.Element) -> bytes:
-    ET.indent(root)
-    return ET.tostring(root, encoding="utf-8", xml_declaration=True)
-
-
-def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs) -> ET.Element:
-    element = ET.SubElement(parent, tag, attrs)
-    if text is not None:
-        element.text = text
-    return element
-
-
 def _manifest(lesson: Lesson, parts: list[Part], documents: list[Piece]) -> bytes:
     lom = f"{{{LOMM}}}"
-    root = _root("manifest", CP, LOMM, identifier=f"LESSON_{lesson.pk}_V{lesson.version}")
-    metadata = _sub(root, "metadata")
-    _sub(metadata, "schema", "IMS Common Cartridge")
-    _sub(metadata, "schemaversion", "1.3.0")
-    general = _sub(_sub(metadata, f"{lom}lom"), f"{lom}general")
+    root = xml_root("manifest", CP, LOMM, identifier=f"LESSON_{lesson.pk}_V{lesson.version}")
+    metadata = xml_child(root, "metadata")
+    xml_child(metadata, "schema", "IMS Common Cartridge")
+    xml_child(metadata, "schemaversion", "1.3.0")
+    general = xml_child(xml_child(metadata, f"{lom}lom"), f"{lom}general")
     language = settings.LANGUAGE_CODE
-    _sub(_sub(general, f"{lom}title"), f"{lom}string", lesson.title, language=language)
-    _sub(general, f"{lom}language", language)
+    xml_child(xml_child(general, f"{lom}title"), f"{lom}string", lesson.title, language=language)
+    xml_child(general, f"{lom}language", language)
     description = lesson.central_question
     if lesson.summary:
         description = f"{description}\n\n{lesson.summary}"
-    _sub(_sub(general, f"{lom}description"), f"{lom}string", description, language=language)
+    xml_child(
+        xml_child(general, f"{lom}description"), f"{lom}string", description, language=language
+    )
 
-    organization = _sub(
-        _sub(root, "organizations"),
+    organization = xml_child(
+        xml_child(root, "organizations"),
         "organization",
         identifier="ORGANIZATION",
         structure="rooted-hierarchy",
     )
-    top = _sub(organization, "item", identifier="LESSON")
+    top = xml_child(organization, "item", identifier="LESSON")
     for part in parts:
-        item = _sub(top, "item", identifier=part.identifier)
-        _sub(item, "title", part.title)
+        item = xml_child(top, "item", identifier=part.identifier)
+        xml_child(item, "title", part.title)
         for piece in part.pieces:
-            leaf = _sub(
+            leaf = xml_child(
                 item,
                 "item",
                 identifier=f"ITEM_{piece.identifier}",
                 identifierref=piece.identifier,
             )
-            _sub(leaf, "title", piece.title)
+            xml_child(leaf, "title", piece.title)
 
-    resources = _sub(root, "resources")
+    listed = xml_child(root, "resources")
     for piece in [*(p for part in parts for p in part.pieces), *documents]:
         attrs = {"identifier": piece.identifier, "type": piece.type}
         if piece.type == WEBCONTENT:
             attrs["href"] = piece.href
-        resource = _sub(resources, "resource", **attrs)
+        resource = xml_child(listed, "resource", **attrs)
         for path in piece.files:
-            _sub(resource, "file", href=path)
+            xml_child(resource, "file", href=path)
         for identifier in piece.dependencies:
-            _sub(resource, "dependency", identifierref=identifier)
-    return _xml(root)
-
-
-def _content(lesson: Lesson, module: Module, questions: list, sources: dict | None) -> dict:
-    """What a module shows around its questions: reading, excerpts with sourcing, facts.
-
-    With `sources` (on a page of the package) each excerpt and fact links to its place in its
-    document's page; a discussion topic's text has no such links.
-    """
-    excerpts = list(module.excerpts.all())
-    facts = list(module.facts.all())
-    asked: dict[int, list] = {}
-    for question in questions:
-        if question.excerpt_id is not None:
-            asked.setdefault(question.excerpt_id, []).append(question)
-    for excerpt in excerpts:
-        excerpt.asked = asked.get(excerpt.pk, [])
-        excerpt.context_href = _context_href(sources, excerpt, "excerpt")
-    for fact in facts:
-        fact.context_href = _context_href(sources, fact, "fact")
-    return {
-        "lesson": lesson,
-        "module": module,
-        "excerpts": excerpts,
-        "sources": list({e.document_id: e.document for e in excerpts}.values()),
-        "facts": facts,
-        "questions": questions,
-        "language": settings.LANGUAGE_CODE,
-    }
-
-
-def _context_href(sources: dict | None, quoted, kind: str) -> str | None:
-    """The link from a module's page to an excerpt's or fact's place in its document's page."""
-    if sources is None:
-        return None
-    href = f"../{sources[quoted.document_id].href}"
-    return href if quoted.start is None else f"{href}#{kind}-{quoted.pk}"
+            xml_child(resource, "dependency", identifierref=identifier)
+    return xml_bytes(root)
 
 
 def _cited(module: Module, sources: dict) -> list[str]:
@@ -291,160 +222,22 @@ def _cited(module: Module, sources: dict) -> list[str]:
     return [sources[pk].identifier for pk in dict.fromkeys(cited)]
 
 
-def _page(
-    lesson: Lesson, module: Module, questions: list, sources: dict, title: str | None = None
-) -> bytes:
-    ctx = {**_content(lesson, module, questions, sources), "title": title or module.title}
-    return render_to_string("cartridge/module_page.html", ctx).encode()
-
-
 def _document_pieces(
     lesson: Lesson, modules: list[Module], documents: list[SourceDocument]
 ) -> dict[int, Piece]:
-    """A page for each source document, with an anchor where each quoted passage starts."""
-    anchors: dict[int, dict[int, list[str]]] = {document.pk: {} for document in documents}
-    for module in modules:
-        quoted = [("excerpt", e) for e in module.excerpts.all()]
-        quoted += [("fact", f) for f in module.facts.all()]
-        for kind, item in quoted:
-            if item.start is not None:
-                anchors[item.document_id].setdefault(item.start, []).append(f"{kind}-{item.pk}")
+    """A page for each source document, outside the organisation, by the document's pk."""
+    anchors = document_anchors(modules)
     pieces = {}
     for document in documents:
-        ctx = {
-            "lesson": lesson,
-            "document": document,
-            "paragraphs": _document_paragraphs(document, anchors[document.pk]),
-            "references": list(document.references.all()),
-            "language": settings.LANGUAGE_CODE,
-        }
         name = f"{slugify(document.title)[:50] or 'document'}-{document.pk}"
         pieces[document.pk] = Piece(
             identifier=f"RES_DOCUMENT_{document.pk}",
             title=document.title,
             type=WEBCONTENT,
             files={
-                f"documents/{name}.html": render_to_string(
-                    "cartridge/document_page.html", ctx
-                ).encode()
+                f"documents/{name}.html": document_page(
+                    lesson, document, anchors.get(document.pk, {})
+                )
             },
         )
     return pieces
-
-
-def _document_paragraphs(document: SourceDocument, anchors: dict[int, list[str]]) -> list:
-    """The cleaned text's paragraphs as HTML: the editors' notes in [brackets] as the lesson
-    pages show them, and an empty element with each id in `anchors` at its offset."""
-    text = document.cleaned_text
-    starts, offset = [], 0
-    # The same blank-line blocks paragraphs_with_mark keeps, to know where each begins.
-    for block in text.split("\n\n"):
-        if block.strip():
-            starts.append(offset)
-        offset += len(block) + 2
-    notes = list(document.editor_notes.all())
-    paragraphs = []
-    for start, segments in zip(starts, paragraphs_with_mark(text, None, None, notes), strict=True):
-        html, position = [], start
-        for segment in segments:
-            if segment.note:
-                html.append(format_html('<span class="editor-note">{}</span>', segment.text))
-                continue
-            end = position + len(segment.text)
-            for at in sorted(o for o in anchors if position <= o < end):
-                html.append(escape(text[position:at]))
-                html += [format_html('<span id="{}"></span>', ident) for ident in anchors[at]]
-                position = at
-            html.append(escape(text[position:end]))
-            position = end
-        paragraphs.append(format_html_join("", "{}", ((piece,) for piece in html)))
-    return paragraphs
-
-
-def _assessment(module: Module, questions: list, key: str) -> bytes:
-    root = _root("questestinterop", QTI)
-    assessment = _sub(root, "assessment", ident=f"{key}_ASSESSMENT", title=module.title)
-    meta = _sub(assessment, "qtimetadata")
-    for label, entry in [
-        ("cc_profile", "cc.exam.v0p1"),
-        ("qmd_assessmenttype", "Examination"),
-        ("cc_maxattempts", "unlimited"),
-    ]:
-        _metadata_field(meta, label, entry)
-    section = _sub(assessment, "section", ident=f"{key}_SECTION")
-    for number, question in enumerate(questions, start=1):
-        ident = f"{key}_Q{number:02d}"
-        item = _sub(section, "item", ident=ident, title=f"Question {number}")
-        item_meta = _sub(_sub(item, "itemmetadata"), "qtimetadata")
-        _metadata_field(item_meta, "cc_profile", "cc.essay.v0p1")
-        _metadata_field(item_meta, "qmd_computerscored", "No")
-        presentation = _sub(item, "presentation")
-        text = render_to_string("cartridge/question_text.html", {"question": question}).strip()
-        _sub(_sub(presentation, "material"), "mattext", text, texttype="text/html")
-        response = _sub(
-            presentation, "response_str", ident=f"{ident}_RESPONSE", rcardinality="Single"
-        )
-        _sub(
-            _sub(response, "render_fib"),
-            "response_label",
-            ident=f"{ident}_ANSWER",
-            rshuffle="No",
-        )
-        processing = _sub(item, "resprocessing")
-        _sub(
-            _sub(processing, "outcomes"),
-            "decvar",
-            varname="SCORE",
-            vartype="Decimal",
-            minvalue="0",
-            maxvalue="100",
-        )
-        condition = ET.SubElement(processing, "respcondition", {"continue": "No"})
-        _sub(_sub(condition, "conditionvar"), "other")
-    return _xml(root)
-
-
-def _metadata_field(parent: ET.Element, label: str, entry: str) -> None:
-    field_element = _sub(parent, "qtimetadatafield")
-    _sub(field_element, "fieldlabel", label)
-    _sub(field_element, "fieldentry", entry)
-
-
-def _topic(lesson: Lesson, module: Module, questions: list) -> bytes:
-    root = _root("topic", DT)
-    _sub(root, "title", module.title)
-    text = render_to_string(
-        "cartridge/discussion_text.html", _content(lesson, module, questions, None)
-    ).strip()
-    _sub(root, "text", text, texttype="text/html")
-    return _xml(root)
-
-
-def _lti_link(lesson: Lesson, module: Module, questions: list, launch_url: str) -> bytes:
-    b, m, p = f"{{{BLTI}}}", f"{{{LTICM}}}", f"{{{LTICP}}}"
-    root = _root("cartridge_basiclti_link", LTICC, BLTI, LTICM, LTICP)
-    _sub(root, f"{b}title", module.title)
-    description = _assignment_description(lesson, module, questions)
-    _sub(root, f"{b}description", description)
-    _sub(_sub(root, f"{b}custom"), f"{m}property", str(lesson.pk), name="lesson")
-    _sub(root, f"{b}launch_url", launch_url)
-    if launch_url.startswith("https://"):
-        _sub(root, f"{b}secure_launch_url", launch_url)
-    vendor = _sub(root, f"{b}vendor")
-    _sub(vendor, f"{p}code", VENDOR_CODE)
-    _sub(vendor, f"{p}name", VENDOR_NAME)
-    return _xml(root)
-
-
-def _assignment_description(lesson: Lesson, module: Module, questions: list) -> str:
-    """The written assignment's instructions as plain text, as the LTI link carries them."""
-    parts = [module.body.strip()] if module.body.strip() else []
-    if questions:
-        parts.append("\n".join(f"- {question.text}" for question in questions))
-    if module.points:
-        parts.append(f"Points: {module.points}.")
-    parts.append(
-        f"Written, submitted and graded in {VENDOR_NAME}, in the lesson “{lesson.title}”: "
-        "the grade comes back to this course."
-    )
-    return "\n\n".join(parts)
