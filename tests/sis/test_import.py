@@ -28,7 +28,7 @@ def test_a_bulk_1_1_zip_makes_accounts_classes_and_enrollments(staff_client, adm
     assert response.status_code == 200
     job = OneRosterImport.objects.get()
     assert (job.status, job.version, job.archive, job.problems) == ("done", "1.1", b"", [])
-    assert "Imported." in html
+    assert "Imported: every line was checked and saved." in html
     for line in [
         "7 accounts created",
         "1 administrator imported as a teacher",

@@ -70,7 +70,7 @@ def test_a_finished_import_stops_polling(staff_client):
     upload(staff_client, pack(district("v1.2-bulk")))
     job = OneRosterImport.objects.get()
     html = staff_client.get(detail_url(job), headers={"HX-Request": "true"}).content.decode()
-    assert "Imported." in html
+    assert "Imported: every line was checked and saved." in html
     assert "hx-get" not in html
 
 
