@@ -596,6 +596,8 @@ def test_every_url_answers_every_person_as_the_table_says(cast):
         "coursework",
         "studio",
         "notifications",
+        "lms",
+        "lms_services",
         "sis",
         "cartridge",
     }
