@@ -12,7 +12,8 @@ from django.shortcuts import resolve_url
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from cartridge.builder import cartridge_filename
+from cartridge.builder import CartridgeInvalid, cartridge_build, cartridge_filename
+from cartridge.selectors import documents_for_export, modules_for_export
 from cartridge.validation import cartridge_errors, document_errors
 from lessons.models import Excerpt, Lesson, Module
 from lessons.passages import text_with_notes
@@ -126,6 +127,19 @@ def test_the_schemas_refuse_a_damaged_document(lesson, teacher, path, old, new):
     assert old in text
     damaged = text.replace(old, new, 1).replace(old.replace("<", "</"), new.replace("<", "</"), 1)
     assert document_errors(damaged.encode())
+
+
+def test_a_package_the_schemas_refuse_is_never_handed_out(lesson, teacher, monkeypatch):
+    # A vendor code must be an XML name; one with a space breaks the LTI link's schema.
+    monkeypatch.setattr("cartridge.resources.VENDOR_CODE", "history lessons")
+    modules = modules_for_export(lesson)
+    with pytest.raises(CartridgeInvalid, match="link.xml"):
+        cartridge_build(
+            lesson=lesson,
+            modules=modules,
+            documents=documents_for_export(modules),
+            launch_url="https://testserver/lti/launch/",
+        )
 
 
 def test_a_file_named_in_the_manifest_must_be_in_the_package(lesson, teacher):
