@@ -191,3 +191,24 @@ def test_a_teacher_account_launching_as_a_learner_is_refused(platform):
     assert response.status_code == 403
     assert "your account here is a teacher" in response.content.decode()
     assert Enrollment.objects.count() == 0
+
+
+def test_a_lesson_taken_back_stays_closed_to_learners_until_an_instructor_opens_the_link(
+    platform, published_lesson
+):
+    platform.launch(custom={"lesson": str(published_lesson.pk)})
+    first = Assignment.objects.get()
+    first.withdrawn_at = first.created_at
+    first.save()
+    learner = new_browser(platform)
+    before = counts()
+    response = learner.launch(roles=LEARNER, sub="learner-1")
+    assert response.status_code == 403
+    assert "taken this lesson back" in response.content.decode()
+    assert counts() == before
+
+    platform.launch()
+    placement = Placement.objects.select_related("assignment").get()
+    assert placement.assignment != first
+    assert placement.assignment.withdrawn_at is None
+    assert learner.launch(roles=LEARNER, sub="learner-1").status_code == 302
