@@ -2,7 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Prefetch
+from django.db.models import Case, Exists, F, OuterRef, Prefetch, Q, TextField, Value, When
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -130,22 +130,13 @@ def _module_problems(module: Module, lesson_documents: set[int]) -> list[Problem
 
 def lesson_publish_problems(*, lesson: Lesson) -> list[Problem]:
     """What stops this lesson from being published; empty when it may be. A fixed number
-    of queries however many modules, excerpts and questions the lesson has."""
+    of queries however many modules, excerpts and questions the lesson has, and each
+    document's text read once however many excerpts and facts point into it."""
     problems = _lesson_field_problems(lesson)
-    excerpts = Excerpt.objects.select_related("document").only(
-        "pk",
-        "module_id",
-        "text",
-        "speaker",
-        "start",
-        "end",
-        "document_id",
-        "document__title",
-        "document__cleaned_text",
+    excerpts = Excerpt.objects.only(
+        "pk", "module_id", "text", "speaker", "start", "end", "document_id"
     )
-    facts = SourcedFact.objects.select_related("document").only(
-        "pk", "module_id", "label", "end", "document__title", "document__cleaned_text"
-    )
+    facts = SourcedFact.objects.only("pk", "module_id", "label", "end", "document_id")
     modules = list(
         lesson.modules.order_by("position").prefetch_related(
             Prefetch("excerpts", queryset=excerpts),
@@ -157,10 +148,41 @@ def lesson_publish_problems(*, lesson: Lesson) -> list[Problem]:
     )
     if not modules:
         problems.append(Problem(f"“{lesson.title}” has no modules."))
-    documents = set(lesson.documents.values_list("pk", flat=True))
+    pointing = [
+        item for module in modules for item in [*module.excerpts.all(), *module.facts.all()]
+    ]
+    documents = _documents_pointed_at(lesson, {item.document_id for item in pointing})
+    for item in pointing:
+        item.document = documents[item.document_id]
+    in_lesson = {pk for pk, document in documents.items() if document.in_lesson}
     for module in modules:
-        problems += _module_problems(module, documents)
+        problems += _module_problems(module, in_lesson)
     return problems
+
+
+def _documents_pointed_at(lesson: Lesson, used: set[int]) -> dict[int, SourceDocument]:
+    """The lesson's documents and those its excerpts and facts point into, each marked
+    `in_lesson`, with its title and (where something points into it) its text: one query."""
+    lesson_documents = Lesson.documents.through.objects.filter(lesson_id=lesson.pk)
+    rows = (
+        SourceDocument.objects.filter(
+            Q(pk__in=used) | Q(pk__in=lesson_documents.values("sourcedocument_id"))
+        )
+        .annotate(
+            in_lesson=Exists(lesson_documents.filter(sourcedocument_id=OuterRef("pk"))),
+            text=Case(
+                When(pk__in=used, then=F("cleaned_text")),
+                default=Value(""),
+                output_field=TextField(),
+            ),
+        )
+        .only("pk", "title")
+    )
+    documents = {}
+    for document in rows:
+        document.cleaned_text = document.text
+        documents[document.pk] = document
+    return documents
 
 
 def lesson_publish(*, lesson: Lesson) -> Lesson:
@@ -330,10 +352,11 @@ def lesson_draft_version_of(*, lesson: Lesson) -> Lesson | None:
 
 
 def lesson_free_slug(*, text: str) -> str:
-    """A slug made from `text` that no lesson uses yet."""
+    """A slug made from `text` that no lesson uses yet, found in one query."""
     base = slugify(text)[:70].strip("-") or "lesson"
+    taken = set(Lesson.objects.filter(slug__startswith=base).values_list("slug", flat=True))
     slug, n = base, 1
-    while Lesson.objects.filter(slug=slug).exists():
+    while slug in taken:
         n += 1
         slug = f"{base}-{n}"
     return slug

@@ -51,6 +51,52 @@ def test_every_problem_is_reported_at_once(draft_lesson):
     refused(draft_lesson, "no source span", "without a rubric")
 
 
+def test_the_rules_read_each_documents_text_once_however_many_excerpts(draft_lesson):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from lessons.models import SourcedFact
+    from lessons.services import lesson_publish_problems
+
+    study = draft_lesson.modules.get(kind="document_study")
+    source = study.excerpts.get()
+    for _ in range(5):
+        source.pk = None
+        source.save()
+    SourcedFact.objects.create(
+        module=study, document=source.document, kind="event", label="May 1901", start=0, end=10
+    )
+    with CaptureQueriesContext(connection) as queries:
+        assert lesson_publish_problems(lesson=draft_lesson) == []
+    text_reads = [q["sql"] for q in queries if "cleaned_text" in q["sql"]]
+    assert len(text_reads) == 1
+    assert "lessons_excerpt" not in text_reads[0] and "lessons_sourcedfact" not in text_reads[0]
+    assert len(queries) == 5
+
+
+def test_an_excerpt_or_fact_past_its_documents_end_is_still_named(draft_lesson):
+    from lessons.models import SourcedFact
+
+    study = draft_lesson.modules.get(kind="document_study")
+    document = study.excerpts.get().document
+    SourcedFact.objects.create(
+        module=study, document=document, kind="event", label="Far away", start=0, end=10_000
+    )
+    Excerpt.objects.filter(module=study).update(end=10_000)
+    refused(draft_lesson, "“Far away” points past the end", "has no source span in Council")
+
+
+def test_free_slugs_are_found_in_one_query(db, django_assert_num_queries):
+    from lessons.services import lesson_free_slug
+
+    for slug in ["the-bridge", "the-bridge-2", "the-bridge-3", "the-bridge-x"]:
+        Lesson.objects.create(title="B", central_question="?", slug=slug)
+    with django_assert_num_queries(1):
+        assert lesson_free_slug(text="The Bridge") == "the-bridge-4"
+    with django_assert_num_queries(1):
+        assert lesson_free_slug(text="A new one") == "a-new-one"
+
+
 def test_a_published_lesson_cannot_be_published_again(published_lesson):
     with pytest.raises(PublishRefused, match="not a draft"):
         lesson_publish(lesson=published_lesson)
