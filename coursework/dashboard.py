@@ -124,6 +124,7 @@ class Dashboard:
     all_rows: list[StudentRow]
     module_percent: list[int]
     class_skills: dict[str, float | None]
+    own_dates: int = 0  # how many of its students have their own dates
 
     @cached_property
     def names(self) -> dict[int, SafeString]:
@@ -338,7 +339,8 @@ def dashboard_build(assignment: Assignment, *, show: str = "", stuck_days: int =
     for skill, _ in SKILLS:
         levels = [r.skills[skill].level for r in rows if r.skills[skill].level is not None]
         class_skills[skill] = sum(levels) / len(levels) if levels else None
-    return Dashboard(assignment, modules, shown, rows, module_percent, class_skills)
+    own_dates = sum(1 for student in students if student.pk in dates)
+    return Dashboard(assignment, modules, shown, rows, module_percent, class_skills, own_dates)
 
 
 class GradebookCell(NamedTuple):

@@ -27,6 +27,10 @@ from .dates import (
 from .forms import SOME_STUDENTS, WHOLE_CLASS, RecipientsForm, StudentDatesForm, class_students
 
 
+def _students(count: int) -> str:
+    return f"{count} student{'' if count == 1 else 's'}"
+
+
 def _page(request, assignment, *, dates_form=None, recipients_form=None, status=200):
     classroom = assignment.classroom
     students = list(class_students(classroom))
@@ -68,7 +72,7 @@ def student_dates(request, pk: int):
         try:
             if form.cleaned_data["action"] == "clear":
                 count = clear_student_dates(assignment=assignment, student_ids=ids)
-                done = f"Cleared the own dates of {count} of {len(ids)} students chosen."
+                done = f"Cleared the own dates of {count} of {_students(len(ids))} chosen."
             else:
                 count = set_student_dates(
                     assignment=assignment,
@@ -77,7 +81,7 @@ def student_dates(request, pk: int):
                     opens_at=form.cleaned_data["opens_at"],
                     due_at=form.cleaned_data["due_at"],
                 )
-                done = f"Gave {count} students their own dates."
+                done = f"Gave {_students(count)} their own dates."
         except ValidationError as error:
             refusal_show(request, error, form=form)
         else:
@@ -106,7 +110,7 @@ def recipients(request, pk: int):
                 request,
                 "Given to the whole class."
                 if form.whole_class
-                else f"Given to {len(form.cleaned_data['students'])} students only.",
+                else f"Given to {_students(len(form.cleaned_data['students']))} only.",
             )
             return redirect(reverse("coursework:student-dates", args=[assignment.pk]))
     return _page(request, assignment, recipients_form=form, status=400)

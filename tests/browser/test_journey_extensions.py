@@ -62,7 +62,7 @@ def test_one_student_given_more_time_is_not_late_when_the_class_is(visit, school
     page.locator("#student-dates-form").get_by_label("Amara Okafor").check()
     page.get_by_label("Due", exact=True).fill(own_due.strftime("%Y-%m-%dT%H:%M"))
     teacher.submit("Give these dates")
-    expect(page.locator(".message")).to_contain_text("Gave 1 students their own dates.")
+    expect(page.locator(".message")).to_contain_text("Gave 1 student their own dates.")
     amara_row = page.get_by_role("row").filter(has_text="Amara Okafor")
     expect(amara_row).to_contain_text(shown(own_due))
     expect(amara_row.get_by_text("Own").first).to_be_visible()

@@ -83,9 +83,12 @@ def test_teacher_gives_one_student_later_dates_on_the_page(
     assert student.display_name in page(response)
     later = timezone.now() + timedelta(days=5)
     response = client.post(
-        dates_url(overdue), {"students": [student.pk], "due_at": local(later), "action": "set"}
+        dates_url(overdue),
+        {"students": [student.pk], "due_at": local(later), "action": "set"},
+        follow=True,
     )
-    assert response.status_code == 302
+    assert response.redirect_chain == [(dates_url(overdue), 302)]
+    assert "Gave 1 student their own dates." in page(response)
     own = StudentDates.objects.get(assignment=overdue, student=student)
     assert own.due_at.replace(second=0, microsecond=0) == later.replace(second=0, microsecond=0)
     assert own.set_by == teacher
@@ -93,13 +96,19 @@ def test_teacher_gives_one_student_later_dates_on_the_page(
     assert "Own" in page(client.get(dates_url(overdue)))
 
 
-def test_clearing_puts_the_student_back_on_the_class_dates(client, teacher, assignment, student):
+def test_clearing_puts_the_student_back_on_the_class_dates(
+    client, teacher, assignment, student, classmate
+):
     dates.set_student_dates(
         assignment=assignment, student_ids=[student.pk], teacher=teacher, opens_at=None, due_at=None
     )
     client.force_login(teacher)
-    response = client.post(dates_url(assignment), {"students": [student.pk], "action": "clear"})
-    assert response.status_code == 302
+    response = client.post(
+        dates_url(assignment),
+        {"students": [student.pk, classmate.pk], "action": "clear"},
+        follow=True,
+    )
+    assert "Cleared the own dates of 1 of 2 students chosen." in page(response)
     assert not StudentDates.objects.exists()
 
 

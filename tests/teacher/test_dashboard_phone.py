@@ -77,7 +77,11 @@ def test_a_student_whose_own_due_date_passed_is_late_while_the_class_is_not(
         opens_at=timezone.now() - timedelta(days=3),
         due_at=timezone.now() - timedelta(hours=1),
     )
-    assert shown_names(as_teacher.get(url(assignment, show="late"))) == ["Amara Okafor"]
+    response = as_teacher.get(url(assignment, show="late"))
+    assert shown_names(response) == ["Amara Okafor"]
+    dates_page = reverse("coursework:student-dates", args=[assignment.pk])
+    link = f'<a href="{dates_page}">Students\' dates</a>'
+    assert f"1 student with their own dates. {link}" in page(response)
     hand_in(assignment, classmate)
     assert shown_names(as_teacher.get(url(assignment, show="late"))) == ["Amara Okafor"]
 
