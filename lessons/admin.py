@@ -401,7 +401,7 @@ def _rubric_studio_links(rubric: Rubric) -> str:
     modules = rubric.modules.select_related("lesson").order_by("lesson__title", "position")
     links = [
         (
-            studio_url("rubric-edit", m.lesson_id, m.pk, fallback=module_edit_url(m.lesson, m.pk)),
+            studio_url("rubric-edit", m.lesson_id, m.pk),
             f"{m.lesson} · module {m.position}, {m.title}",
         )
         for m in modules

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 from lessons.models import Lesson
 from lessons.services import Problem, lesson_publish_problems
@@ -26,34 +26,25 @@ class ChecklistItem:
     link_text: str
 
 
-def studio_url(name: str, *args, fallback: str = "") -> str:
-    """A studio page's address, or `fallback` while that page does not exist."""
-    try:
-        return reverse(f"studio:{name}", args=args)
-    except NoReverseMatch:
-        return fallback
+def studio_url(name: str, *args) -> str:
+    return reverse(f"studio:{name}", args=args)
 
 
 def lesson_edit_url(lesson: Lesson) -> str:
-    return studio_url("lesson-edit", lesson.pk, fallback=lesson.get_absolute_url())
+    return studio_url("lesson-edit", lesson.pk)
 
 
 def module_edit_url(lesson: Lesson, module_id: int, anchor: str | None = None) -> str:
-    editor = lesson_edit_url(lesson)
-    url = studio_url("module-edit", lesson.pk, module_id, fallback=f"{editor}#module-{module_id}")
-    if anchor and "#" not in url:
-        url = f"{url}#{anchor}"
-    return url
+    url = studio_url("module-edit", lesson.pk, module_id)
+    return f"{url}#{anchor}" if anchor else url
 
 
 def _item(lesson: Lesson, problem: Problem) -> ChecklistItem:
     if problem.module_id is not None:
-        module_url = module_edit_url(lesson, problem.module_id, problem.anchor)
         if problem.anchor == "rubric":
-            rubric_url = studio_url(
-                "rubric-edit", lesson.pk, problem.module_id, fallback=module_url
-            )
+            rubric_url = studio_url("rubric-edit", lesson.pk, problem.module_id)
             return ChecklistItem(problem, rubric_url, "Give it a rubric")
+        module_url = module_edit_url(lesson, problem.module_id, problem.anchor)
         return ChecklistItem(problem, module_url, "Fix the module")
     if problem.field:
         return ChecklistItem(
