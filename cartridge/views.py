@@ -38,5 +38,6 @@ def lesson_cartridge(request, pk: int):
         io.BytesIO(data),
         as_attachment=True,
         filename=cartridge_filename(lesson),
-        content_type="application/zip",
+        # IANA's type for Common Cartridge 1.3 (a zip, as .imscc files are).
+        content_type="application/vnd.ims.imsccv1p3",
     )

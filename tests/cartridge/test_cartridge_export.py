@@ -74,7 +74,7 @@ def test_a_teacher_downloads_the_lesson_as_a_file_named_after_its_slug(lesson, t
     response = client.get(export_url(lesson))
     assert response.status_code == 200
     assert response.streaming
-    assert response["Content-Type"] == "application/zip"
+    assert response["Content-Type"] == "application/vnd.ims.imsccv1p3"
     assert response["Content-Disposition"] == 'attachment; filename="the-bridge.imscc"'
     data = b"".join(response.streaming_content)
     assert data[:2] == b"PK"
