@@ -263,11 +263,16 @@ def _module_fields_save(request, lesson: Lesson, module: Module):
 # Excerpts --------------------------------------------------------------------------------
 
 
+def _item_of(items, pk: int, noun: str):
+    """One of the module's own excerpts or questions; 404 for any other."""
+    item = items.filter(pk=pk).first()
+    if item is None:
+        raise Http404(f"No such {noun} in this module")
+    return item
+
+
 def _excerpt_of(module: Module, excerpt_pk: int) -> Excerpt:
-    excerpt = module.excerpts.filter(pk=excerpt_pk).first()
-    if excerpt is None:
-        raise Http404("No such excerpt in this module")
-    return excerpt
+    return _item_of(module.excerpts, excerpt_pk, "excerpt")
 
 
 @module_write("excerpts")
@@ -326,10 +331,7 @@ def _moved(request, lesson: Lesson, module: Module, item: Excerpt | Question, mo
 
 
 def _question_of(module: Module, question_pk: int) -> Question:
-    question = module.questions.filter(pk=question_pk).first()
-    if question is None:
-        raise Http404("No such question in this module")
-    return question
+    return _item_of(module.questions, question_pk, "question")
 
 
 @module_write("questions")
