@@ -96,7 +96,7 @@ def document_errors(data: bytes, *, expected_root: str | None = None) -> list[st
 
 def cartridge_errors(data: bytes) -> list[str]:
     """Every problem with a cartridge: the manifest and each XML resource against their
-    schemas, and every file the manifest names present in the package."""
+    schemas, every file the manifest names present in the package, and no file it does not."""
     try:
         package = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile:
@@ -110,6 +110,12 @@ def cartridge_errors(data: bytes) -> list[str]:
         return problems
     ns = {"cp": CP}
     tree = ET.fromstring(manifest)  # noqa: S314 - our own output, parsed just above
+    listed = {file.get("href") for file in tree.iterfind("cp:resources/cp:resource/cp:file", ns)}
+    problems += [
+        f"{name}: in the package but in no resource of the manifest"
+        for name in sorted(names - listed - {"imsmanifest.xml"})
+        if not name.endswith("/")
+    ]
     for resource in tree.iterfind("cp:resources/cp:resource", ns):
         hrefs = [file.get("href") for file in resource.iterfind("cp:file", ns)]
         if resource.get("href") and resource.get("href") not in hrefs:

@@ -142,15 +142,25 @@ def test_a_package_the_schemas_refuse_is_never_handed_out(lesson, teacher, monke
         )
 
 
-def test_a_file_named_in_the_manifest_must_be_in_the_package(lesson, teacher):
-    cartridge = download(teacher, lesson)
+def repacked(cartridge: Cartridge, *, leave_out: str = "", add: str = "") -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as copy:
         for name in cartridge.package.namelist():
-            if not name.endswith("topic.xml"):
+            if not (leave_out and name.endswith(leave_out)):
                 copy.writestr(name, cartridge.package.read(name))
-    problems = cartridge_errors(buffer.getvalue())
+        if add:
+            copy.writestr(add, b"stray")
+    return buffer.getvalue()
+
+
+def test_a_file_named_in_the_manifest_must_be_in_the_package(lesson, teacher):
+    problems = cartridge_errors(repacked(download(teacher, lesson), leave_out="topic.xml"))
     assert len(problems) == 1 and "topic.xml" in problems[0]
+
+
+def test_every_file_in_the_package_is_named_in_the_manifest(lesson, teacher):
+    problems = cartridge_errors(repacked(download(teacher, lesson), add="extra/notes.txt"))
+    assert problems == ["extra/notes.txt: in the package but in no resource of the manifest"]
 
 
 # What the package holds
