@@ -293,16 +293,32 @@ def excerpt_add(request, lesson: Lesson, module: Module):
 
 @module_write("excerpts", find=_excerpt_of)
 def excerpt_remove(request, lesson: Lesson, module: Module, excerpt: Excerpt):
+    return _removed(
+        request,
+        lesson,
+        module,
+        excerpt,
+        services.excerpt_remove,
+        verb="remove",
+        saved="Excerpt removed from the module.",
+    )
+
+
+def _removed(request, lesson, module, item: Excerpt | Question, remove, *, verb, saved, **page):
+    """An excerpt or a question taken out of the module; focus goes to the list."""
+    noun = type(item).__name__.lower()
+    section = f"{noun}s"
+
     def change(data: dict) -> Change:
         return Change(
-            partial(services.excerpt_remove, module=module, excerpt=excerpt),
-            asked=f"remove the excerpt “{excerpt.text[:80]}”",
-            saved="Excerpt removed from the module.",
-            focus="excerpts",
+            partial(remove, module=module, **{noun: item}),
+            asked=f"{verb} the {noun} “{item.text[:80]}”",
+            saved=saved,
+            focus=section,
         )
 
     form = RevisionForm(request.POST)
-    return _module_change(request, lesson, module, form, change, section="excerpts")
+    return _module_change(request, lesson, module, form, change, section=section, **page)
 
 
 @module_write("excerpts", find=_excerpt_of)
@@ -430,19 +446,16 @@ def question_remove(request, pk: int, module_pk: int, question_pk: int):
 
 @module_write("questions", find=_question_of)
 def _question_delete(request, lesson: Lesson, module: Module, question: Question):
-    def change(data: dict) -> Change:
-        return Change(
-            partial(services.question_remove, module=module, question=question),
-            asked=f"delete the question “{question.text[:80]}”",
-            saved="Question deleted.",
-            focus="questions",
-        )
-
     ctx = _question_remove_context(lesson, module, question)
-    invalid = partial(confirm_again, request, "studio/editor/question_remove.html", ctx)
-    form = RevisionForm(request.POST)
-    return _module_change(
-        request, lesson, module, form, change, section="questions", invalid=invalid
+    return _removed(
+        request,
+        lesson,
+        module,
+        question,
+        services.question_remove,
+        verb="delete",
+        saved="Question deleted.",
+        invalid=partial(confirm_again, request, "studio/editor/question_remove.html", ctx),
     )
 
 

@@ -21,6 +21,19 @@ from .access import require_editable
 # (lesson, position) constraint never sees two rows at the same place.
 PARKING = 100_000
 
+# What a module's copy of an excerpt keeps of the excerpt it was picked from.
+EXCERPT_COPIED = (
+    "document_id",
+    "text",
+    "start",
+    "end",
+    "speaker",
+    "speaker_role",
+    "date_text",
+    "source_kind",
+    "context",
+)
+
 
 class StaleSave(Exception):
     """The page was made from an older revision; `current` is the stored object, reloaded."""
@@ -228,15 +241,7 @@ def excerpt_add(*, module: Module, revision: int, source: Excerpt) -> Excerpt:
     copy = Excerpt.objects.create(
         module=locked,
         position=0 if last is None else last + 1,
-        document_id=source.document_id,
-        text=source.text,
-        start=source.start,
-        end=source.end,
-        speaker=source.speaker,
-        speaker_role=source.speaker_role,
-        date_text=source.date_text,
-        source_kind=source.source_kind,
-        context=source.context,
+        **{name: getattr(source, name) for name in EXCERPT_COPIED},
     )
     bump_revision(locked)
     return copy
