@@ -20,7 +20,7 @@ from django.utils import timezone
 from accounts.access import is_class_teacher
 from accounts.models import Enrollment, User
 
-from .dates import as_seen_by, is_recipient_q, with_student_dates
+from .dates import dates_for, is_recipient_q, with_student_dates
 from .models import Assignment
 
 
@@ -37,6 +37,11 @@ def _is_student_of(user: User, assignment: Assignment) -> bool:
         .filter(classroom_id=assignment.classroom_id, student=user)
         .exists()
     )
+
+
+def is_named(assignment: Assignment, user: User) -> bool:
+    """Whether an assignment given to some students of its class names this one."""
+    return assignment.students.filter(pk=user.pk).exists()
 
 
 def assignments_for_student(user: User) -> QuerySet[Assignment]:
@@ -96,21 +101,31 @@ STUDENT_FIELDS = (
 def assignment_for_student(user: User, pk: int) -> Assignment:
     """An open assignment given to the student in their own class, its dates the student's
     own (coursework.dates); 403 before it opens for them, or for teachers."""
-    # The student's every request starts here, so the row comes through their enrollment in
-    # one join; only a refusal looks further, to tell a teacher (403) from an outsider (404).
+    # The student's every request starts here, so it reads as little as it can: the row
+    # through their enrollment in one plain join, then their own dates (dates_for), and
+    # whether it names them only for an assignment given to some students. A refusal alone
+    # looks further, to tell a teacher (403) from an outsider (404).
     try:
         assignment = (
-            with_student_dates(assignments_for_student(user), user)
+            Assignment.objects.active()
+            .filter(
+                pk=pk,
+                classroom__enrollments__student=user,
+                classroom__enrollments__removed_at__isnull=True,
+            )
             .select_related("classroom", "lesson")
             .only(*STUDENT_FIELDS)
-            .get(pk=pk)
+            .get()
         )
-        as_seen_by(assignment)
+        if not assignment.for_whole_class and not is_named(assignment, user):
+            raise Assignment.DoesNotExist
     except Assignment.DoesNotExist:
         assignment = _get(pk)
         if is_class_teacher(user, assignment.classroom):
             raise PermissionDenied("Teachers see students' work from the class page.") from None
         raise Http404("No such assignment") from None
+    dates = dates_for(assignment, user)
+    assignment.opens_at, assignment.due_at = dates.opens_at, dates.due_at
     if assignment.opens_at and assignment.opens_at > timezone.now():
         raise PermissionDenied(
             f"This lesson opens on {timezone.localtime(assignment.opens_at):%A %d %B at %H:%M}."

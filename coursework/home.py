@@ -9,12 +9,12 @@ from datetime import datetime
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import Enrollment, User
 
-from .access import assignments_for_student, assignments_for_teacher
+from .access import assignments_for_teacher
 from .freshness import DUE_SOON
 from .grades import Grade
-from .models import Post, Progress, Submission
+from .models import Assignment, Post, Progress, StudentDates, Submission
 from .selectors import rubric_table_for
 
 SOON = DUE_SOON
@@ -35,6 +35,10 @@ class TeacherAssignment:
     classroom: str
     due_at: datetime | None
     waiting: int = 0
+    # How many students' own due dates (coursework.dates) fall in the next 7 days.
+    own_due_soon: int = 0
+    # Some student is past the due date that applies to them.
+    late: bool = False
 
 
 @dataclass(frozen=True)
@@ -52,15 +56,14 @@ class Awaiting:
 
 def teacher_next(teacher: User) -> dict:
     """`to_grade`: assignments with handed-in work not yet returned, and how much;
-    `due_soon`: due in the next 7 days; `overdue`: past due (their dashboards' Late filter);
-    `open`: every open assignment (their Stuck filter); `awaiting`: the newest students'
-    posts without a teacher's reply."""
+    `due_soon`: due in the next 7 days for the class or for some student by their own
+    dates; `overdue`: past due for some student (their dashboards' Late filter); `open`:
+    every assignment open for the class or for some student by their own dates (their Stuck
+    filter); `awaiting`: the newest students' posts without a teacher's reply."""
     now = timezone.now()
-    assignments = [
-        TeacherAssignment(*row)
-        for row in assignments_for_teacher(teacher)
+    found = list(
+        assignments_for_teacher(teacher)
         .filter(classroom__archived=False)
-        .filter(Q(opens_at__isnull=True) | Q(opens_at__lte=now))
         .annotate(
             waiting=Count(
                 "submissions",
@@ -68,8 +71,16 @@ def teacher_next(teacher: User) -> dict:
             )
         )
         .order_by("due_at", "pk")
-        .values_list("pk", "lesson__title", "classroom__name", "due_at", "waiting")
-    ]
+        .values_list("pk", "lesson__title", "classroom__name", "due_at", "waiting", "opens_at")
+    )
+    own = _own_dates_summary([row[0] for row in found], now)
+    assignments = []
+    for *row, opens_at in found:
+        pk, due_at = row[0], row[3]
+        opened, due_soon, overdue = own.get(pk, (0, 0, 0))
+        if (opens_at is None or opens_at <= now) or opened:
+            late = (due_at is not None and due_at < now) or overdue > 0
+            assignments.append(TeacherAssignment(*row, own_due_soon=due_soon, late=late))
     answered = Post.objects.filter(
         parent=OuterRef("pk"), author__teaching=OuterRef("assignment__classroom")
     )
@@ -98,10 +109,42 @@ def teacher_next(teacher: User) -> dict:
     ]
     return {
         "to_grade": [a for a in assignments if a.waiting],
-        "due_soon": [a for a in assignments if a.due_at and now <= a.due_at < now + SOON],
-        "overdue": [a for a in assignments if a.due_at and a.due_at < now],
+        "due_soon": [
+            a
+            for a in assignments
+            if (a.due_at and now <= a.due_at < now + SOON) or a.own_due_soon
+        ],
+        "overdue": [a for a in assignments if a.late],
         "open": assignments,
         "awaiting": awaiting,
+    }
+
+
+def _own_dates_summary(assignment_ids: list[int], now: datetime) -> dict[int, tuple]:
+    """For each assignment (by pk), among the students of its class it is given to who have
+    their own dates: how many it has opened for, how many it falls due for in the next 7
+    days, and how many are past their due date. One grouped read."""
+    if not assignment_ids:
+        return {}
+    named = Assignment.students.through.objects.filter(
+        assignment_id=OuterRef("assignment_id"), user_id=OuterRef("student_id")
+    )
+    enrolled = Enrollment.objects.active().filter(
+        classroom_id=OuterRef("assignment__classroom_id"), student_id=OuterRef("student_id")
+    )
+    return {
+        pk: counts
+        for pk, *counts in StudentDates.objects.filter(assignment_id__in=assignment_ids)
+        .filter(Exists(enrolled))
+        .filter(Q(assignment__for_whole_class=True) | Exists(named))
+        .order_by()
+        .values("assignment_id")
+        .annotate(
+            opened=Count("pk", filter=Q(opens_at__isnull=True) | Q(opens_at__lte=now)),
+            due_soon=Count("pk", filter=Q(due_at__gte=now, due_at__lt=now + SOON)),
+            overdue=Count("pk", filter=Q(due_at__lt=now)),
+        )
+        .values_list("assignment_id", "opened", "due_soon", "overdue")
     }
 
 
@@ -133,28 +176,26 @@ class Reply:
     created_at: datetime
 
 
-def student_next(student: User) -> dict:
-    """`returned`: work returned with its grade (points of the latest returned version);
-    `revision`: work sent back, with the teacher's comment; `replies`: replies by others to
-    the student's posts made since the student last opened that discussion, newest first;
-    `work`: each assignment's written-work status by assignment pk."""
-    mine = assignments_for_student(student)
-    handed = list(
-        Submission.objects.filter(
-            student=student,
-            assignment__in=mine,
+def student_next(student: User, assignments: dict[int, str]) -> dict:
+    """For the student's `assignments` (pk to lesson title: the home's own rows, so its
+    lists and its ETag come from the same read): `returned`: work returned with its grade
+    (points of the latest returned version); `revision`: work sent back, with the teacher's
+    comment; `replies`: replies by others to the student's posts made since the student last
+    opened that discussion, newest first; `work`: each assignment's written-work status by
+    assignment pk."""
+    if not assignments:
+        return {"returned": [], "revision": [], "replies": [], "work": {}}
+    mine = list(assignments)
+    handed = [
+        (pk, assignment_pk, position, assignments[assignment_pk], status, comment)
+        for pk, assignment_pk, position, status, comment in Submission.objects.filter(
+            student_id=student.pk,
+            assignment_id__in=mine,
             status__in=[Submission.Status.RETURNED, Submission.Status.REVISION],
         )
         .order_by("-returned_at", "-pk")
-        .values_list(
-            "pk",
-            "assignment_id",
-            "module__position",
-            "assignment__lesson__title",
-            "status",
-            "revision_comment",
-        )
-    )
+        .values_list("pk", "assignment_id", "module__position", "status", "revision_comment")
+    ]
     grades: dict[int, tuple] = {}
     returned_ids = [row[0] for row in handed if row[4] == Submission.Status.RETURNED]
     if returned_ids:
@@ -182,24 +223,23 @@ def student_next(student: User) -> dict:
             returned.append(Returned(assignment_pk, position, title, points, top, at))
             work[assignment_pk] = ("returned", f"{points}/{top}")
     last_opened = Progress.objects.filter(
-        student=student, assignment=OuterRef("assignment"), module=OuterRef("module")
+        student_id=student.pk, assignment=OuterRef("assignment"), module=OuterRef("module")
     ).values("last_activity_at")[:1]
     replies = [
-        Reply(pk, position, title, _name(first, last, username), text, at)
-        for pk, position, title, first, last, username, text, at in Post.objects.filter(
-            assignment__in=mine,
-            parent__author=student,
+        Reply(assignment_pk, position, assignments[assignment_pk], _name(*names), text, at)
+        for assignment_pk, position, *names, text, at in Post.objects.filter(
+            assignment_id__in=mine,
+            parent__author_id=student.pk,
             parent__hidden_at__isnull=True,
             hidden_at__isnull=True,
         )
-        .exclude(author=student)
+        .exclude(author_id=student.pk)
         .annotate(opened=Subquery(last_opened))
         .filter(Q(opened__isnull=True) | Q(created_at__gt=F("opened")))
         .order_by("-created_at", "-pk")
         .values_list(
             "assignment_id",
             "module__position",
-            "assignment__lesson__title",
             "author__first_name",
             "author__last_name",
             "author__username",

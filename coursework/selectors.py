@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.core.cache import cache
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, Prefetch
 from django.http import Http404
 from django.utils import timezone
 
@@ -48,29 +48,14 @@ class HomeRow:
 
 
 def student_home_rows(student: User) -> list[HomeRow]:
-    """The rows of a student's home, in one query that starts from the classes the student
-    may see (accounts.access). Withdrawn assignments are left out here, as
-    Assignment.objects.active() does: a plain join costs less to build than a filtered one,
-    and a class whose assignments were all withdrawn still has its row."""
-    work = WorkStamp.objects.filter(
-        student_id=student.pk, assignment_id=OuterRef("assignments__pk")
-    )
-    # The student's own dates, where they have them, replace the assignment's (coursework.dates).
-    own = StudentDates.objects.filter(
-        student_id=student.pk, assignment_id=OuterRef("assignments__pk")
-    )
-    named = Assignment.students.through.objects.filter(
-        user_id=student.pk, assignment_id=OuterRef("assignments__pk")
-    )
-    found = (
+    """The rows of a student's home: one plain join from the classes the student may see
+    (accounts.access) to their assignments and lessons, then the student's own rows in
+    those assignments read by key (work stamps, own dates, and whom an assignment given to
+    some students names), which cost less to build than correlated subqueries. Withdrawn
+    assignments are left out here, as Assignment.objects.active() does, so a class whose
+    assignments were all withdrawn still has its row."""
+    found = list(
         classrooms_visible_to(student)
-        .annotate(
-            work=Subquery(work.values_list("stamp")[:1]),
-            has_own=Exists(own),
-            own_opens=Subquery(own.values_list("opens_at")[:1]),
-            own_due=Subquery(own.values_list("due_at")[:1]),
-            given=Q(assignments__for_whole_class=True) | Q(Exists(named)),
-        )
         .order_by("pk", "assignments__pk")
         .values_list(
             "pk",
@@ -85,20 +70,40 @@ def student_home_rows(student: User) -> list[HomeRow]:
             "assignments__lesson__title",
             "assignments__lesson__status",
             "assignments__lesson__published_at",
-            "work",
             "assignments__withdrawn_at",
-            "given",
-            "has_own",
-            "own_opens",
-            "own_due",
+            "assignments__for_whole_class",
         )
     )
+    ids = [row[4] for row in found if row[4] is not None and row[12] is None]
+    work, own, named = {}, {}, set()
+    if ids:
+        work = dict(
+            WorkStamp.objects.filter(student_id=student.pk, assignment_id__in=ids).values_list(
+                "assignment_id", "stamp"
+            )
+        )
+        # The student's own dates, where they have them, replace the assignment's
+        # (coursework.dates).
+        own = {
+            assignment_id: dates
+            for assignment_id, *dates in StudentDates.objects.filter(
+                student_id=student.pk, assignment_id__in=ids
+            ).values_list("assignment_id", "opens_at", "due_at")
+        }
+        some = [row[4] for row in found if row[4] in ids and not row[13]]
+        if some:
+            named = set(
+                Assignment.students.through.objects.filter(
+                    user_id=student.pk, assignment_id__in=some
+                ).values_list("assignment_id", flat=True)
+            )
     rows, classes = [], {}
-    for *row, withdrawn_at, given, has_own, own_opens, own_due in found:
-        if row[4] is not None and withdrawn_at is None and given:
-            if has_own:
-                row[6], row[7] = own_opens, own_due
-            rows.append(HomeRow(*row))
+    for *row, withdrawn_at, whole_class in found:
+        pk = row[4]
+        if pk is not None and withdrawn_at is None and (whole_class or pk in named):
+            if pk in own:
+                row[6], row[7] = own[pk]
+            rows.append(HomeRow(*row, work.get(pk)))
         else:
             classes.setdefault(row[0], HomeRow(*row[:4], *[None] * 9))
     shown = {row.classroom_pk for row in rows}

@@ -14,9 +14,10 @@ def teacher_to_do(user) -> dict:
 
 @register.simple_tag
 def student_to_do(user, lesson_rows) -> dict:
-    """student_next's lists, and `due_soon`: the lessons not yet complete that are due in
-    the next 7 days, from the page's own lesson rows (so by the dates the page shows)."""
-    found = student_next(user)
+    """student_next's lists for the assignments of the page's lesson rows, and `due_soon`:
+    the lessons not yet complete that are due in the next 7 days, from the same rows (so by
+    the dates the page shows)."""
+    found = student_next(user, {row.assignment_pk: row.title for row in lesson_rows})
     found["due_soon"] = [
         row
         for row in lesson_rows

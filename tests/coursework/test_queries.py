@@ -19,27 +19,29 @@ from tests.coursework.conftest import ALL_KINDS, build_lesson, module_url
 SMALL_CLASS, BIG_CLASS = 5, 200
 SHORT_LESSON, LONG_LESSON = 3, 15
 
-# A module opened again: the assignment with the access check, the last visit, the work stamp
-# and the progress; then the answers, the discussion or the written work it shows (the
+# A module opened again: the assignment with the access check, the student's own dates, the
+# last visit, the work stamp and the progress; then the answers, the discussion or the written work it shows (the
 # lesson's outline and published content come from the shared cache). The written work's page
 # also reads the student's own answers, shown beside it to quote from.
 MODULE_PAGE = {
-    "background": 4,
-    "document_study": 5,
-    "corroboration": 5,
-    "discussion": 8,
-    "assignment": 8,
+    "background": 5,
+    "document_study": 6,
+    "corroboration": 6,
+    "discussion": 9,
+    "assignment": 9,
 }
-# The classes with their assignments and work stamps (also the ETag's query), the lessons'
-# module counts and the student's progress (the teachers' names come from the shared cache,
-# under each class's stamp, once a page has read them); then what to do next: the written
-# work returned or sent back, and new replies to the student's posts.
-HOME = 5
-# The assignment, the answer locked, changed, counted with its module's others, the
-# progress and the work stamp (the transaction's savepoint and its release are counted too).
-ANSWER_SAVE = 8
-# The assignment, the draft changed and read back, the progress and the work stamp.
-DRAFT_SAVE = 7
+# The classes with their assignments, the student's work stamps and own dates in them (the
+# ETag's reads), the lessons' module counts and the student's progress (the teachers' names
+# come from the shared cache, under each class's stamp, once a page has read them); then what
+# to do next: the written work returned or sent back, and new replies to the student's posts.
+HOME = 7
+# The assignment and the student's own dates, the answer locked, changed, counted with its
+# module's others, the progress and the work stamp (the transaction's savepoint and its
+# release are counted too).
+ANSWER_SAVE = 9
+# The assignment and the student's own dates, the draft changed and read back, the progress
+# and the work stamp.
+DRAFT_SAVE = 8
 
 
 def signed_in() -> int:

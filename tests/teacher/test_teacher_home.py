@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from accounts.models import Classroom
 from coursework import grading, services
+from coursework.dates import set_recipients, set_student_dates
 from coursework.models import Assignment
 from tests.conftest import enroll, make_user
 from tests.teacher.conftest import TALK, build_lesson, grade, hand_in, make_overdue, page, post
@@ -65,6 +66,61 @@ def test_late_and_stuck_link_to_the_dashboards_filters(as_teacher, assignment, t
     assert reverse("coursework:dashboard", args=[talk.pk]) + "?show=late" not in listed
     response = as_teacher.get(late)
     assert response.status_code == 200 and response.context["show"] == "late"
+
+
+def test_due_soon_counts_students_own_due_dates(
+    as_teacher, assignment, student, classmate, teacher
+):
+    """A class date a month away, but an extension falling due within the week: listed,
+    with how many students it falls due for by their own dates."""
+    Assignment.objects.filter(pk=assignment.pk).update(due_at=timezone.now() + timedelta(days=30))
+    due = section(page(as_teacher.get(HOME)), "due-heading")
+    assert "Nothing falls due in the next 7 days." in due
+    set_student_dates(
+        assignment=assignment,
+        student_ids=[student.pk],
+        teacher=teacher,
+        opens_at=None,
+        due_at=timezone.now() + timedelta(days=2),
+    )
+    due = section(page(as_teacher.get(HOME)), "due-heading")
+    assert reverse("coursework:dashboard", args=[assignment.pk]) in due
+    assert "1 student with their own due date in the next 7 days" in due
+    # A student no longer given the assignment does not count.
+    set_recipients(assignment=assignment, whole_class=False, student_ids=[classmate.pk])
+    assert "Nothing falls due" in section(page(as_teacher.get(HOME)), "due-heading")
+
+
+def test_late_link_follows_students_own_due_dates(
+    as_teacher, assignment, student, classmate, teacher
+):
+    """The class date not yet passed, one student's own date passed: the Late link shows;
+    the class date passed is late too, whatever extensions others have."""
+    late = reverse("coursework:dashboard", args=[assignment.pk]) + "?show=late"
+    assert late not in section(page(as_teacher.get(HOME)), "students-heading")
+    dates = {"assignment": assignment, "student_ids": [student.pk], "teacher": teacher}
+    set_student_dates(**dates, opens_at=None, due_at=timezone.now() - timedelta(hours=1))
+    assert late in section(page(as_teacher.get(HOME)), "students-heading")
+    make_overdue(assignment)
+    set_student_dates(**dates, opens_at=None, due_at=timezone.now() + timedelta(days=3))
+    assert late in section(page(as_teacher.get(HOME)), "students-heading")
+
+
+def test_an_assignment_opened_early_for_one_student_is_listed_for_stuck_students(
+    as_teacher, assignment, student, teacher
+):
+    Assignment.objects.filter(pk=assignment.pk).update(opens_at=timezone.now() + timedelta(days=2))
+    listed = section(page(as_teacher.get(HOME)), "students-heading")
+    assert assignment.lesson.title not in listed
+    set_student_dates(
+        assignment=assignment,
+        student_ids=[student.pk],
+        teacher=teacher,
+        opens_at=timezone.now() - timedelta(hours=1),
+        due_at=None,
+    )
+    listed = section(page(as_teacher.get(HOME)), "students-heading")
+    assert assignment.lesson.title in listed
 
 
 def test_posts_awaiting_a_reply_are_students_posts_no_teacher_answered(
