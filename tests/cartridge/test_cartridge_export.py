@@ -111,6 +111,31 @@ def test_the_manifest_declares_common_cartridge_1_3(lesson, teacher):
     assert metadata.findtext("cp:schemaversion", namespaces=CP) == "1.3.0"
 
 
+def test_the_manifest_keeps_the_cc13_schematron_rules_xmlschema_does_not_run(curated, teacher):
+    """The rules IMS embeds in the manifest schema as Schematron (its rule sets 1-11) for
+    the resources this app writes."""
+    manifest = download(teacher, curated).manifest
+    resources = {r.get("identifier"): r for r in manifest.iterfind("cp:resources/cp:resource", CP)}
+    for identifier, resource in resources.items():
+        files = [f.get("href") for f in resource.iterfind("cp:file", CP)]
+        dependencies = [d.get("identifierref") for d in resource.iterfind("cp:dependency", CP)]
+        assert len(files) == len(set(files)) == 1, identifier  # 1a-b, 3a-b, 9a
+        if resource.get("type") == "webcontent":
+            assert resource.get("href") == files[0], identifier  # 5g, 10a-b
+        else:
+            assert resource.get("href") is None, identifier  # 1c, 3c
+        assert len(dependencies) == len(set(dependencies)), identifier  # 7b
+        assert identifier not in dependencies  # 7a
+        # Only a page may depend on anything, and only on other pages (1d-h, 3d-h, 5a-f, 11).
+        assert all(resources[d].get("type") == "webcontent" for d in dependencies)
+        if resource.get("type") != "webcontent":
+            assert not dependencies, identifier
+    for item in manifest.iter(f"{{{CP['cp']}}}item"):
+        if item.get("identifierref"):
+            assert item.get("identifierref") in resources
+            assert item.find("cp:item", CP) is None  # 8b: a learning object has no children
+
+
 @pytest.mark.parametrize(
     ("path", "old", "new"),
     [
