@@ -86,6 +86,8 @@ def service_error(error: Exception) -> ServiceError:
         return ServiceError(
             _response_reason(error.response), temporary=status >= 500 or status == 429
         )
+    if isinstance(error, requests.exceptions.JSONDecodeError):
+        return ServiceError("the LMS's answer was not JSON", temporary=False)
     if isinstance(error, requests.Timeout):
         return ServiceError(f"the LMS did not answer within {TIMEOUT} seconds", temporary=True)
     if isinstance(error, requests.ConnectionError):

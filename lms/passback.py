@@ -27,6 +27,7 @@ from pylti1p3.lineitem import LineItem
 
 from coursework.grades import Grade
 from coursework.models import Submission
+from coursework.stamps import bump_work
 
 from .advantage import ServiceError, connector_for, service_error
 from .models import Placement, ScorePassback
@@ -94,9 +95,13 @@ def passback_queue(*, submission_id: int) -> list[ScorePassback]:
     )
     if submission is None:
         return []
+    # Only through platforms and deployments an administrator has left switched on.
     placements = list(
         Placement.objects.filter(
-            assignment_id=submission.assignment_id, line_item__isnull=False
+            assignment_id=submission.assignment_id,
+            line_item__isnull=False,
+            line_item__context__deployment__is_active=True,
+            line_item__context__deployment__registration__is_active=True,
         ).select_related("line_item__context__deployment")
     )
     if not placements:
@@ -105,6 +110,19 @@ def passback_queue(*, submission_id: int) -> list[ScorePassback]:
     if grade is None:
         return []
     score, maximum = grade.points, grade.rubric.max_points
+    with transaction.atomic():
+        queued = _queue_rows(submission, grade, placements, score, maximum)
+        if queued:
+            # The gradebook's copy in the teacher's browser is stale from now on.
+            bump_work(submission.assignment_id, submission.student_id)
+    if queued:
+        classes_with_passbacks_note([submission.assignment.classroom_id], has=True)
+    for passback in queued:
+        _enqueue(passback.pk)
+    return queued
+
+
+def _queue_rows(submission, grade, placements, score, maximum) -> list[ScorePassback]:
     queued = []
     for placement in placements:
         line_item = placement.line_item
@@ -132,10 +150,6 @@ def passback_queue(*, submission_id: int) -> list[ScorePassback]:
             },
         )
         queued.append(passback)
-    if queued:
-        classes_with_passbacks_note([submission.assignment.classroom_id], has=True)
-    for passback in queued:
-        _enqueue(passback.pk)
     return queued
 
 
@@ -190,16 +204,26 @@ def passback_send(*, passback_id: int) -> str:
     except Exception as raised:  # service_error re-raises what it can't name
         error = service_error(raised)
     else:
-        now = timezone.now()
-        as_sent.update(
+        _record(
+            passback,
+            as_sent,
             state=State.SENT,
             attempts=passback.attempts + 1,
             last_error="",
-            sent_at=now,
-            updated_at=now,
+            sent_at=timezone.now(),
         )
         return "sent"
     return _record_failure(passback, as_sent, error)
+
+
+def _record(passback: ScorePassback, as_sent, **fields) -> bool:
+    """Write how a send went on the row as it was sent, if it still is; the gradebook shows
+    it, so its ETag moves with it."""
+    with transaction.atomic():
+        changed = as_sent.update(**fields, updated_at=timezone.now())
+        if changed:
+            bump_work(passback.submission.assignment_id, passback.submission.student_id)
+    return bool(changed)
 
 
 def _record_failure(passback: ScorePassback, as_sent, error: ServiceError) -> str:
@@ -208,11 +232,12 @@ def _record_failure(passback: ScorePassback, as_sent, error: ServiceError) -> st
     reason = error.reason
     if error.temporary and not retry:
         reason = f"{reason} (gave up after {attempts} tries)"
-    changed = as_sent.update(
+    changed = _record(
+        passback,
+        as_sent,
         state=State.RETRYING if retry else State.FAILED,
         attempts=attempts,
         last_error=reason[:1000],
-        updated_at=timezone.now(),
     )
     if retry and changed:
         _enqueue(passback.pk, delay=retry_delay(attempts))

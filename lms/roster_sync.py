@@ -67,9 +67,14 @@ class SyncOutcome:
 
 def syncable_links(classroom: Classroom):
     """The class's LMS courses that share their roster (their launches gave a memberships
-    URL), with what a sync needs to reach them."""
+    URL) through a platform and deployment an administrator has left switched on, with
+    what a sync needs to reach them."""
     return (
-        CourseLink.objects.filter(classroom=classroom)
+        CourseLink.objects.filter(
+            classroom=classroom,
+            context__deployment__is_active=True,
+            context__deployment__registration__is_active=True,
+        )
         .exclude(context__memberships_url="")
         .select_related("context__deployment__registration")
         .order_by("pk")

@@ -11,7 +11,7 @@ import json
 import time
 import uuid
 from dataclasses import dataclass, field
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, urlsplit
 
 import jwt
 import pytest
@@ -66,6 +66,11 @@ class Platform:
     roster_failure: int | Exception | None = None
     # The token endpoint refuses our client assertion.
     token_refusal: bool = False
+    # A body the memberships endpoint answers (200) instead of the members.
+    roster_body: str | None = None
+    # Members per page of the roster; all on one page when None.
+    page_size: int | None = None
+    roster_pages: list[str] = field(default_factory=list)
     token_requests: list[dict] = field(default_factory=list)
     scores: list[dict] = field(default_factory=list)
     score_attempts: int = 0
@@ -118,12 +123,21 @@ class Platform:
             raise self.roster_failure
         if self.roster_failure is not None:
             return self.roster_failure, {}, json.dumps({"errors": [{"message": "Unavailable"}]})
+        if self.roster_body is not None:
+            return 200, {}, self.roster_body
+        self.roster_pages.append(request.url)
+        page = int(parse_qs(urlsplit(request.url).query).get("page", ["1"])[0])
+        size = self.page_size or max(len(self.members), 1)
+        members = self.members[(page - 1) * size : page * size]
+        headers = {}
+        if page * size < len(self.members):
+            headers["Link"] = f'<{MEMBERSHIPS_URL}?page={page + 1}>; rel="next"'
         body = {
             "id": MEMBERSHIPS_URL,
             "context": {"id": self.context.id_on_platform, "title": self.context.title},
-            "members": self.members,
+            "members": members,
         }
-        return 200, {}, json.dumps(body)
+        return 200, headers, json.dumps(body)
 
     def score(self, request):
         self.score_attempts += 1

@@ -222,3 +222,47 @@ def test_a_gradebook_without_passbacks_reads_none_and_shows_the_first_once_queue
     commits(lambda: grading.grade_return(submission=submission))
     url = reverse("coursework:gradebook", args=[classroom.pk])
     assert "Sent to LMS" in client.get(url).content.decode()
+
+
+def test_a_change_of_state_moves_the_gradebooks_etag(
+    client, platform, placed, assignment, student, teacher, classroom, commits, settings
+):
+    # Jobs wait in a queue no worker runs, so the page first sees the row queued.
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+    submission = graded(assignment, student, teacher)
+    commits(lambda: grading.grade_return(submission=submission))
+    client.force_login(teacher)
+    url = reverse("coursework:gradebook", args=[classroom.pk])
+    first = client.get(url)
+    assert "Sending to LMS" in first.content.decode()
+    assert client.get(url, headers={"if-none-match": first["ETag"]}).status_code == 304
+
+    assert passback_send(passback_id=ScorePassback.objects.get().pk) == "sent"
+    again = client.get(url, headers={"if-none-match": first["ETag"]})
+    assert again.status_code == 200
+    assert "Sent to LMS" in again.content.decode()
+
+
+def test_nothing_is_sent_through_a_switched_off_deployment(
+    platform, placed, assignment, student, teacher, linked, commits
+):
+    deployment = linked.context.deployment
+    deployment.is_active = False
+    deployment.save()
+    submission = graded(assignment, student, teacher)
+    commits(lambda: grading.grade_return(submission=submission))
+    assert not ScorePassback.objects.exists()
+    assert platform.token_requests == []
+
+
+def test_the_return_button_on_the_grading_screen_sends_the_score(
+    client, platform, placed, assignment, student, teacher, commits
+):
+    submission = graded(assignment, student, teacher)
+    client.force_login(teacher)
+    url = reverse("coursework:grade-return", args=[assignment.pk, submission.pk])
+    response = commits(lambda: client.post(url))
+    assert response.status_code == 302
+    (score,) = platform.scores
+    assert (score["userId"], score["scoreGiven"], score["scoreMaximum"]) == ("u-amara", 10, 16)
+    assert ScorePassback.objects.get().state == ScorePassback.State.SENT

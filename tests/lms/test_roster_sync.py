@@ -220,3 +220,40 @@ def test_a_class_without_an_lms_roster_is_404_and_get_is_refused(
     linked.context.memberships_url = ""
     linked.context.save()
     assert client.post(sync_url(classroom)).status_code == 404
+
+
+def test_a_switched_off_platform_offers_no_sync(client, teacher, classroom, linked):
+    registration = linked.context.deployment.registration
+    registration.is_active = False
+    registration.save()
+    client.force_login(teacher)
+    assert "Sync roster from LMS" not in client.get(roster_tab(classroom)).content.decode()
+    assert client.post(sync_url(classroom)).status_code == 404
+
+
+def test_a_roster_on_several_pages_is_read_whole(client, teacher, classroom, course):
+    course.page_size = 2
+    client.force_login(teacher)
+    page = client.post(sync_url(classroom), follow=True).content.decode()
+    assert "2 added, 1 removed, 1 unchanged." in page
+    assert course.roster_pages == [
+        "https://lms.example.edu/api/lti/courses/7/names_and_roles",
+        "https://lms.example.edu/api/lti/courses/7/names_and_roles?page=2",
+        "https://lms.example.edu/api/lti/courses/7/names_and_roles?page=3",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("body", "reason"),
+    [
+        ("<html>Maintenance</html>", "the LMS&#x27;s answer was not JSON"),
+        ('{"members": "everyone"}', "its members are not a list of people"),
+    ],
+)
+def test_an_unusable_roster_changes_nothing(client, teacher, classroom, course, body, reason):
+    course.roster_body = body
+    before = (active_usernames(classroom), User.objects.count(), LtiUser.objects.count())
+    client.force_login(teacher)
+    page = client.post(sync_url(classroom), follow=True).content.decode()
+    assert reason in page and "Nothing was changed" in page
+    assert (active_usernames(classroom), User.objects.count(), LtiUser.objects.count()) == before
