@@ -5,10 +5,14 @@ signed by our current key, then calls the service with it. Its requests carry no
 their own, so every call here goes through a session that sets one.
 """
 
+import logging
+
 import requests
 from lti_tool.models import Key, LtiRegistration
 from pylti1p3.exception import LtiException, LtiServiceException
 from pylti1p3.service_connector import ServiceConnector
+
+logger = logging.getLogger(__name__)
 
 # Seconds to wait for the LMS to answer one request before giving up on it.
 TIMEOUT = 20
@@ -78,7 +82,7 @@ def _response_reason(response: requests.Response) -> str:
 
 
 def service_error(error: Exception) -> ServiceError:
-    """The ServiceError for what a service call raised."""
+    """The ServiceError for what a service call raised, whatever it was."""
     if isinstance(error, ServiceError):
         return error
     if isinstance(error, LtiServiceException):
@@ -97,4 +101,8 @@ def service_error(error: Exception) -> ServiceError:
     if isinstance(error, LtiException | KeyError | ValueError | TypeError):
         # A refusal pylti1p3 raises itself, or an answer that is not what the standard says.
         return ServiceError(f"the LMS's answer could not be used ({error})", temporary=False)
-    raise error
+    # Anything else is a fault here rather than the LMS's: kept in the log with its traceback.
+    logger.error("LMS service call failed unexpectedly", exc_info=error)
+    return ServiceError(
+        f"an unexpected error stopped the request ({type(error).__name__})", temporary=False
+    )

@@ -201,7 +201,7 @@ def passback_send(*, passback_id: int) -> str:
     as_sent = ScorePassback.objects.filter(pk=passback.pk, updated_at=passback.updated_at)
     try:
         _post(passback)
-    except Exception as raised:  # service_error re-raises what it can't name
+    except Exception as raised:  # every failure is recorded on the row
         error = service_error(raised)
     else:
         _record(

@@ -266,3 +266,30 @@ def test_the_return_button_on_the_grading_screen_sends_the_score(
     (score,) = platform.scores
     assert (score["userId"], score["scoreGiven"], score["scoreMaximum"]) == ("u-amara", 10, 16)
     assert ScorePassback.objects.get().state == ScorePassback.State.SENT
+
+
+def test_without_a_signing_key_the_passback_fails_saying_what_to_do(
+    platform, placed, assignment, student, teacher, commits, tool_key
+):
+    tool_key.is_active = False
+    tool_key.save()
+    submission = graded(assignment, student, teacher)
+    commits(lambda: grading.grade_return(submission=submission))
+    passback = ScorePassback.objects.get()
+    assert passback.state == ScorePassback.State.FAILED
+    assert "an administrator must run `manage.py rotate_keys`" in passback.last_error
+    assert platform.token_requests == []
+
+
+def test_an_unexpected_error_fails_the_passback_instead_of_leaving_it_queued(
+    platform, placed, assignment, student, teacher, commits, monkeypatch
+):
+    def broken(row):
+        raise RuntimeError("bug")
+
+    monkeypatch.setattr(passback_module, "_post", broken)
+    submission = graded(assignment, student, teacher)
+    commits(lambda: grading.grade_return(submission=submission))
+    passback = ScorePassback.objects.get()
+    assert passback.state == ScorePassback.State.FAILED
+    assert passback.last_error == "an unexpected error stopped the request (RuntimeError)"
