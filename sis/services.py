@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import CLASS_NAME_MAX, Classroom, Enrollment, User, new_join_code
+from coursework.models import Post
 from coursework.stamps import bump_assignments, bump_classrooms
 
 from .models import DistrictRecord, OneRosterImport
@@ -746,18 +746,29 @@ def _write_enrollments(
         counts["enrollments_removed"] += batch.update(removed_at=now)
 
 
+def _chunks(ids) -> list[list[int]]:
+    ids = sorted(ids)
+    return [ids[start : start + BATCH] for start in range(0, len(ids), BATCH)]
+
+
 def _bump(classroom_ids: set[int], people: set[int]) -> None:
-    ids = sorted(classroom_ids)
-    for start in range(0, len(ids), BATCH):
-        chunk = ids[start : start + BATCH]
+    """New stamps for the classes touched, the classes a changed person is in or teaches,
+    and the discussions they wrote in (see coursework.stamps)."""
+    classes, discussions = set(classroom_ids), set()
+    for chunk in _chunks(people):
+        classes.update(
+            Enrollment.objects.filter(student_id__in=chunk).values_list("classroom_id", flat=True)
+        )
+        classes.update(
+            Classroom.teachers.through.objects.filter(user_id__in=chunk).values_list(
+                "classroom_id", flat=True
+            )
+        )
+        discussions.update(
+            Post.objects.filter(author_id__in=chunk).values_list("assignment_id", flat=True)
+        )
+    for chunk in _chunks(classes):
         bump_classrooms(pk__in=chunk)
         bump_assignments(classroom_id__in=chunk)
-    pks = sorted(people)
-    for start in range(0, len(pks), BATCH):
-        chunk = pks[start : start + BATCH]
-        bump_assignments(
-            Q(classroom__enrollments__student_id__in=chunk)
-            | Q(classroom__teachers__in=chunk)
-            | Q(posts__author_id__in=chunk)
-        )
-        bump_classrooms(Q(enrollments__student_id__in=chunk) | Q(teachers__in=chunk))
+    for chunk in _chunks(discussions):
+        bump_assignments(pk__in=chunk)

@@ -275,3 +275,19 @@ def test_the_benchmark_imports_the_district_it_makes(db):
     assert User.objects.filter(sourced_id__startswith="b-user-", role="student").count() == 56
     assert Enrollment.objects.filter(sourced_id__startswith="b-enr-").count() == 56 * 3
     assert Classroom.objects.filter(sourced_id__startswith="b-class-").count() == 4
+
+
+def test_a_renamed_person_changes_the_pages_of_their_classes(staff_client):
+    upload(staff_client, pack(district("v1.1-bulk")))
+    wh = Classroom.objects.get(sourced_id="class-wh-3")
+    before = wh.stamp
+    files = edit("v1.1-bulk", "users", "chloe.ade,,Chloé,Adé", "chloe.ade,,Chloé,Adé-Martin")
+    upload(staff_client, pack(files))
+    assert OneRosterImport.objects.latest("pk").summary == {
+        "users_updated": 1,
+        "administrators": 1,
+        "users_skipped": 1,
+        "unchanged": 16,
+    }
+    wh.refresh_from_db()
+    assert wh.stamp != before
