@@ -12,7 +12,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dates import MONTHS_3
-from django.utils.html import escape, format_html
+from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from coursework.dashboard import (
@@ -119,8 +119,9 @@ class _Badges(dict):
     """Each state's badge (coursework/state_badge.html), rendered when first asked for."""
 
     def __missing__(self, state: str) -> SafeString:
-        self[state] = badge = SafeString(
-            render_to_string("coursework/state_badge.html", {"state": state}).strip()
+        # render_to_string's answer is already marked safe; format_html keeps it so.
+        self[state] = badge = format_html(
+            "{}", render_to_string("coursework/state_badge.html", {"state": state})
         )
         return badge
 
@@ -176,18 +177,23 @@ def progress_list(board: Dashboard) -> SafeString:
         states = tuple([state for state, _minute in row.cells])
         lines = lists.get(states)
         if lines is None:
-            # Every line is HTML made above, so joined they are HTML too.
+            # Every line is HTML made above, so format_html leaves them as they are.
             made = [line_of[index][state] for index, state in enumerate(states)]
-            lines = lists[states] = SafeString("".join(made))
-        # Joined rather than formatted: every part is HTML already (the name escaped once
-        # for the page, the rest made above) but the address, which is escaped here.
+            lines = lists[states] = format_html("{}" * len(made), *made)
+        # Every part is HTML already (the name escaped once for the page, the rest made
+        # above) but the address, which format_html escapes.
         name = names[row.student.pk]
-        items.append(
-            f'<li><details><summary><span class="student-name">{name}</span>{summary_end}'
-            f'</summary><ol class="module-states">{lines}</ol>'
-            f'<p><a href="{escape(work_url(row.student.pk))}">{name}’s work</a></p></details></li>'
-        )
-    return SafeString("".join(items))
+        items.append(name)
+        items.append(summary_end)
+        items.append(lines)
+        items.append(work_url(row.student.pk))
+        items.append(name)
+    return _rows(
+        '<li><details><summary><span class="student-name">{}</span>{}</summary>'
+        '<ol class="module-states">{}</ol><p><a href="{}">{}’s work</a></p></details></li>',
+        len(board.rows),
+        items,
+    )
 
 
 @register.simple_tag
