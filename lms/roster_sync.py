@@ -173,17 +173,16 @@ def roster_sync(*, classroom: Classroom, requester: User) -> SyncOutcome:
                 present.add(account.pk)
                 added += enrolled
                 unchanged += not enrolled
+        # Students the LMS's platforms know, gone from every linked course's learners.
+        known = LtiUser.objects.filter(
+            registration_id__in=[link.context.deployment.registration_id for link in links],
+            auth_user__isnull=False,
+        ).values("auth_user_id")
         gone = (
             Enrollment.objects.active()
-            .filter(
-                classroom=classroom,
-                student__lti_users__registration__in=[
-                    link.context.deployment.registration_id for link in links
-                ],
-            )
+            .filter(classroom=classroom, student_id__in=known)
             .exclude(student_id__in=present)
             .select_related("student")
-            .distinct()
         )
         removed = 0
         for enrollment in gone:
