@@ -388,6 +388,8 @@ def _plan_users(plan: Plan) -> None:
             if existing is not None and existing.is_active and not existing.is_staff:
                 plan.users_deactivated.append(existing)
             continue
+        _check_reference(plan, "users", row, "orgSourcedIds", "orgs")
+        _check_reference(plan, "users", row, "primaryOrgSourcedId", "orgs")
         if kind == SKIPPED:
             plan.roles[row.sourced_id] = SKIPPED
             plan.counts["users_skipped"] += 1

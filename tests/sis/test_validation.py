@@ -346,3 +346,15 @@ def test_no_file_chosen(staff_client):
     response = staff_client.post(reverse("sis:import-new"), {})
     assert response.status_code == 400
     assert "Choose the zip file to upload." in response.content.decode()
+
+
+def test_a_person_in_an_unknown_school(staff_client):
+    files = edit("v1.1-bulk", "users", "s-ben,,,true,org-hs,", "s-ben,,,true,org-ms,")
+    assert refused(staff_client, files) == [
+        ["users.csv", 6, "orgSourcedIds", "orgSourcedIds 'org-ms' is not in orgs.csv (the zip)"]
+    ]
+    files = edit("v1.2-bulk", "users", ",,,,,,,org-rms,\n", ",,,,,,,org-x,\n")
+    assert refused(staff_client, files)[0][2:] == [
+        "primaryOrgSourcedId",
+        "primaryOrgSourcedId 'org-x' is not in orgs.csv (the zip)",
+    ]
