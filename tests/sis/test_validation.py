@@ -358,3 +358,27 @@ def test_a_person_in_an_unknown_school(staff_client):
         "primaryOrgSourcedId",
         "primaryOrgSourcedId 'org-x' is not in orgs.csv (the zip)",
     ]
+
+
+@pytest.mark.parametrize(
+    ("limit", "message"),
+    [
+        ("FILE_MAX_BYTES", "users.csv is larger than"),
+        ("ARCHIVE_MAX_UNPACKED", "The zip&#x27;s files add up to more than"),
+        ("ARCHIVE_MAX_MEMBERS", "The zip holds more than"),
+    ],
+)
+def test_a_zip_whose_files_are_too_big_or_too_many_is_refused(
+    staff_client, monkeypatch, limit, message
+):
+    files = district("v1.1-bulk")
+    files["users.csv"] += "".join(
+        f"s-{n},,,true,org-hs,student,pupil{n},,Pupil,{n},,,,,,,10,\n" for n in range(100)
+    )
+    monkeypatch.setattr(f"sis.oneroster.{limit}", 5 if limit == "ARCHIVE_MAX_MEMBERS" else 4000)
+    before = snapshot()
+    response = upload(staff_client, pack(files))
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not OneRosterImport.objects.exists()
+    assert snapshot() == before
