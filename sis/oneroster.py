@@ -232,7 +232,10 @@ def manifest_read(text: str) -> Manifest:
     properties: dict[str, tuple[int, str]] = {}
     rows = _csv_rows(text, "manifest.csv")
     header = next(rows, None)
-    if header is None or [cell.strip() for cell in header[1][:2]] != ["propertyName", "value"]:
+    if header is None or [cell.strip().lower() for cell in header[1][:2]] != [
+        "propertyname",
+        "value",
+    ]:
         raise OneRosterError("manifest.csv must start with the columns propertyName,value.")
     for line, row in rows:
         if len(row) >= 2 and row[0].strip():
