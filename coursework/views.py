@@ -9,6 +9,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.access import classroom_for_teacher, classrooms_visible_to, with_student_counts
@@ -176,6 +178,12 @@ def _module_url_maker(assignment):
     return lambda position: f"{head}{position}{tail}"
 
 
+_NAV_ITEM = (
+    '<li class="state-{}">\n            <a href="{}"{}>{}</a>\n            {}\n          </li>'
+)
+_CURRENT = mark_safe(' aria-current="step"')  # noqa: S308 - a constant
+
+
 def _player_context(
     request,
     assignment,
@@ -212,11 +220,22 @@ def _player_context(
                 "coursework/state_badge.html", {"state": item.state}
             )
         item.badge = badges[item.state]
+    # The navigation's rows, made here in one go rather than node by node in the template.
+    shown = modules[index]
+    nav = format_html_join(
+        "\n",
+        _NAV_ITEM,
+        (
+            (item.state, item.url, _CURRENT if item is shown else "", item.title, item.badge)
+            for item in modules
+        ),
+    )
     complete = sum(1 for state in states.values() if state == Progress.State.COMPLETE)
     ctx = {
         "assignment": assignment,
         "lesson": assignment.lesson,
         "modules": modules,
+        "nav": nav,
         "module": module,
         # Loaded only when the template's cached copy is missing (see player.html).
         "full_module": partial(module_content, module),
@@ -229,6 +248,9 @@ def _player_context(
         "accepts_work": accepts_work(assignment),
     }
     if module.kind in services.ANSWERED_KINDS and questions:
+        ctx["save_url"] = reverse(
+            "coursework:answers-save", args=[assignment.pk, module.position]
+        )
         ctx["answers"] = {
             row["question_id"]: row
             for row in Answer.objects.filter(

@@ -259,3 +259,19 @@ def test_a_lesson_coming_within_the_week_of_its_due_date_gives_a_new_etag(client
         after = client.get(HOME, HTTP_IF_NONE_MATCH=before)
     assert after.status_code == 200 and after["ETag"] != before
     assert 'id="due-heading"' in page(after)
+
+
+def test_the_site_navigation_is_each_roles_own_from_the_shared_cache(client, home, teacher):
+    """The header's links are kept in the cache by role: a teacher after a student gets the
+    teacher's, a student after a teacher the student's."""
+    join, new_class = reverse("accounts:class-join"), reverse("accounts:class-create")
+    nav = home().split('<nav aria-label="Main">')[1].split("</nav>")[0]
+    assert f'href="{join}"' in nav and f'href="{new_class}"' not in nav
+    client.force_login(teacher)
+    nav = page(client.get(HOME)).split('<nav aria-label="Main">')[1].split("</nav>")[0]
+    assert f'href="{new_class}"' in nav and f'href="{join}"' not in nav
+    assert reverse("admin:index") not in nav
+    teacher.is_staff = True
+    teacher.save(update_fields=["is_staff"])
+    nav = page(client.get(HOME)).split('<nav aria-label="Main">')[1].split("</nav>")[0]
+    assert reverse("admin:index") in nav
