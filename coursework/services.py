@@ -253,11 +253,12 @@ class StaleAnswer(Exception):
 
 
 def _locked_answer(assignment, student, question) -> Answer | None:
-    return (
-        Answer.objects.select_for_update()
-        .filter(assignment=assignment, student=student, question=question)
-        .first()
-    )
+    try:
+        return Answer.objects.select_for_update().get(
+            assignment=assignment, student=student, question=question
+        )
+    except Answer.DoesNotExist:
+        return None
 
 
 def answer_save(
@@ -416,8 +417,9 @@ def draft_save(
     with transaction.atomic():
         now = timezone.now()
         updated = compare_and_set(now)
-        submission = Submission.objects.select_for_update().filter(**keys).first()
-        if submission is None:  # saved before the page ever made the draft's row
+        try:
+            submission = Submission.objects.select_for_update().get(**keys)
+        except Submission.DoesNotExist:  # saved before the page ever made the draft's row
             submission_for(**keys)
             updated = compare_and_set(now)
             submission = Submission.objects.select_for_update().get(**keys)
