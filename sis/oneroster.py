@@ -8,6 +8,7 @@ import csv
 import io
 import re
 import zipfile
+from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -217,10 +218,13 @@ def _members(zf: zipfile.ZipFile) -> dict[str, zipfile.ZipInfo]:
 
 
 def _csv_rows(text: str, name: str) -> Iterator[tuple[int, list[str]]]:
+    """Each row with the line it starts on (a quoted field may span lines)."""
     reader = csv.reader(io.StringIO(text, newline=""))
+    ended = 0
     try:
         for row in reader:
-            yield reader.line_num, row
+            yield ended + 1, row
+            ended = reader.line_num
     except csv.Error as exc:
         raise OneRosterError(
             f"{name} is not valid CSV near line {reader.line_num}: {exc}."
@@ -300,12 +304,28 @@ def archive_read(data: bytes) -> Archive:
 def _header(header: list[str], kind: str, version: str, mode: str) -> tuple[dict, list[Problem]]:
     """Column positions by name; a problem for each required column missing."""
     positions: dict[str, int] = {}
+    twice: dict[str, list[int]] = defaultdict(list)
     for index, name in enumerate(header):
         positions.setdefault(name.strip().lower(), index)
+        twice[name.strip().lower()].append(index + 1)
     wanted = ["sourcedId", "status", "dateLastModified", *COLUMNS[kind]]
     if kind == "users" and version != "1.2":
         wanted.append("role")
     found, problems = {}, []
+    # A column read here and named twice: which of the two holds the value is anyone's guess.
+    for name in [*wanted, *OPTIONAL_COLUMNS.get(kind, [])]:
+        where = twice.get(name.lower(), [])
+        if len(where) > 1:
+            problems.append(
+                Problem(
+                    file_name(kind),
+                    1,
+                    name,
+                    f"the column {name} is in the header twice (columns "
+                    + ", ".join(map(str, where[:-1]))
+                    + f" and {where[-1]})",
+                )
+            )
     for name in wanted:
         if name.lower() in positions:
             found[name] = positions[name.lower()]

@@ -205,6 +205,12 @@ class KnownUser:
     role: str
     is_active: bool
     is_staff: bool
+    is_superuser: bool
+
+    @property
+    def is_admin(self) -> bool:
+        """Staff or superuser: an account the district's files never take over or change."""
+        return self.is_staff or self.is_superuser
 
 
 @dataclass
@@ -385,7 +391,7 @@ def _plan_users(plan: Plan) -> None:
                 continue
         kind = USER_ROLES.get(role, role)
         if not row.active:
-            if existing is not None and existing.is_active and not existing.is_staff:
+            if existing is not None and existing.is_active and not existing.is_admin:
                 plan.users_deactivated.append(existing)
             continue
         _check_reference(plan, "users", row, "orgSourcedIds", "orgs")
@@ -402,9 +408,9 @@ def _plan_users(plan: Plan) -> None:
         holder = known.usernames.get(folded)
         change = UserChange(row=row, role=kind, existing=existing)
         if holder is not None and (existing is None or holder.pk != existing.pk):
-            if existing is None and not holder.sourced_id and not holder.is_staff:
+            if existing is None and not holder.sourced_id and not holder.is_admin:
                 change.existing, change.linked = holder, True
-            elif holder.is_staff:
+            elif holder.is_admin:
                 plan.problem(
                     "users",
                     row,
@@ -428,7 +434,7 @@ def _plan_users(plan: Plan) -> None:
         plan.users_deactivated.extend(
             user
             for sid, user in known.users.items()
-            if sid not in listed and user.is_active and not user.is_staff
+            if sid not in listed and user.is_active and not user.is_admin
         )
 
 
@@ -568,9 +574,11 @@ def _write_users(plan: Plan) -> tuple[dict[str, int], set[int]]:
             new.append(User(**values, password=_unusable_password()))
             continue
         pks[row.sourced_id] = before.pk
-        if before.is_staff:
-            # An admin's role and standing are set here, not by the district's files.
-            values["role"], values["is_active"] = before.role, before.is_active
+        if before.is_admin:
+            # An admin's sign-in (username and the email a password reset goes to), role and
+            # standing are set here, not by the district's files.
+            for name in ("username", "email", "role", "is_active"):
+                values[name] = getattr(before, name)
         if all(getattr(before, name) == value for name, value in values.items()):
             counts["unchanged"] += 1
             continue
@@ -662,6 +670,15 @@ def _write_teachers(plan: Plan, users: dict, classes: dict, touched: set[int]) -
             pair = (classes.get(row["classSourcedId"]), users.get(row["userSourcedId"]))
             if None not in pair:
                 unwanted.add(pair)
+    if plan.parsed.mode("enrollments") == "bulk":
+        # The file lists every class's teachers: a district teacher it no longer lists on a
+        # class still in use comes off it. Teachers added here by hand (no SIS id) stay, and
+        # so do the teachers of archived classes, who keep reading their work.
+        unwanted.update(
+            Teaching.objects.filter(
+                classroom__archived=False, classroom__sourced_id__gt="", user__sourced_id__gt=""
+            ).values_list("classroom_id", "user_id")
+        )
     unwanted -= wanted
     class_ids = {pair[0] for pair in wanted | unwanted}
     existing = set()

@@ -1,0 +1,157 @@
+"""Hostile and unusual files: byte-order marks, Windows line ends, quoted commas and line
+breaks, oversized fields, repeated column names, files with only a header, usernames of
+admin accounts, records marked to be deleted and used in the same zip, and two imports of
+the same zip at once."""
+
+import pytest
+
+from accounts.models import Classroom, Enrollment, User
+from sis.models import OneRosterImport
+from tests.conftest import make_user
+
+from .conftest import district, edit, pack, upload
+from .test_validation import refused, snapshot
+
+
+def test_bom_crlf_and_quoted_commas_and_line_breaks_are_read(staff_client):
+    files = district("v1.1-bulk")
+    files = {name: "\ufeff" + text.replace("\n", "\r\n") for name, text in files.items()}
+    files["classes.csv"] = files["classes.csv"].replace(
+        "US History - Period 1,10,course-ush,HIS-110-1,scheduled,Room 204",
+        '"US History, Period 1",10,course-ush,HIS-110-1,scheduled,"Room 204\r\nEast wing"',
+    )
+    upload(staff_client, pack(files))
+    job = OneRosterImport.objects.get()
+    assert job.status == "done", job.problems
+    assert Classroom.objects.get(sourced_id="class-ush-1").name == "US History, Period 1"
+    assert User.objects.get(sourced_id="s-ana").first_name == "Ana"
+
+
+def test_a_row_spanning_lines_is_named_by_its_first_line(staff_client):
+    files = edit(
+        "v1.1-bulk",
+        "users",
+        "s-ana,,,true,org-hs,student,ana.lopez,,Ana,",
+        's-ana,,,true,org-hs,student,ana.lopez,"two\nlines",Ana,',
+    )
+    files["users.csv"] = files["users.csv"].replace(",Ana,López,", ",Ana,L\x07ópez,")
+    files["users.csv"] = files["users.csv"].replace(",Cho,", ",Ch\x07o,")
+    problems = refused(staff_client, files)
+    lines = files["users.csv"].split("\n")
+    ana = next(i for i, text in enumerate(lines, 1) if text.startswith("s-ana"))
+    ben = next(i for i, text in enumerate(lines, 1) if text.startswith("s-ben"))
+    message = "familyName contains control or text-direction characters"
+    assert problems == [
+        ["users.csv", ana, "familyName", message],
+        ["users.csv", ben, "familyName", message],
+    ]
+
+
+def test_a_field_too_long_for_csv_is_refused_with_its_file(staff_client):
+    files = edit("v1.1-bulk", "users", ",Ana,López,", ",Ana,López" + "x" * 200_000 + ",")
+    before = snapshot()
+    upload(staff_client, pack(files))
+    assert snapshot() == before
+    job = OneRosterImport.objects.get()
+    assert job.status == "failed"
+    assert job.problems == [
+        [
+            "",
+            0,
+            "",
+            "users.csv is not valid CSV near line 5: field larger than field limit (131072).",
+        ]
+    ]
+
+
+def test_a_column_named_twice_is_refused(staff_client):
+    files = edit(
+        "v1.1-bulk",
+        "users",
+        "grades,password\n",
+        "grades,username\n",
+    )
+    assert refused(staff_client, files) == [
+        [
+            "users.csv",
+            1,
+            "username",
+            "the column username is in the header twice (columns 7 and 18)",
+        ]
+    ]
+
+
+def test_a_bulk_file_with_only_its_header_lists_no_one(staff_client):
+    upload(staff_client, pack(district("v1.1-bulk")))
+    header = district("v1.1-bulk")["enrollments.csv"].split("\n")[0] + "\n"
+    upload(staff_client, pack(district("v1.1-bulk", enrollments=header)))
+    job = OneRosterImport.objects.latest("pk")
+    assert job.status == "done", job.problems
+    assert Enrollment.objects.exists()
+    assert not Enrollment.objects.filter(removed_at=None).exists()
+    assert not Classroom.teachers.through.objects.exists()
+    assert job.summary["teachers_removed"] == 3
+
+
+def test_a_teacher_a_bulk_file_no_longer_lists_is_taken_off_the_class(staff_client):
+    upload(staff_client, pack(district("v1.1-bulk")))
+    co_teacher = make_user("local.co", role=User.Role.TEACHER)
+    wh = Classroom.objects.get(sourced_id="class-wh-3")
+    wh.teachers.add(co_teacher)
+    files = edit(
+        "v1.1-bulk", "enrollments", "e-4,,,class-wh-3,org-hs,t-okafor,teacher,true,,\n", ""
+    )
+    upload(staff_client, pack(files))
+    assert OneRosterImport.objects.latest("pk").status == "done"
+    assert sorted(wh.teachers.values_list("username", flat=True)) == ["local.co", "mrivera"]
+
+
+@pytest.mark.parametrize(
+    "flags", [{"is_staff": True}, {"is_superuser": True}, {"is_staff": True, "is_superuser": True}]
+)
+def test_an_admin_accounts_username_is_never_taken_over(staff_client, flags):
+    admin = make_user("mrivera", role=User.Role.TEACHER, **flags)
+    password, last_login = admin.password, admin.last_login
+    problems = refused(staff_client, district("v1.1-bulk"))
+    assert [
+        "users.csv",
+        2,
+        "username",
+        "username 'mrivera' belongs to an admin account",
+    ] in problems
+    admin.refresh_from_db()
+    assert (admin.password, admin.last_login, admin.sourced_id, admin.is_active) == (
+        password,
+        last_login,
+        "",
+        True,
+    )
+
+
+def test_a_superuser_imported_earlier_keeps_their_standing(staff_client):
+    upload(staff_client, pack(district("v1.1-bulk")))
+    User.objects.filter(sourced_id="t-rivera").update(is_superuser=True)
+    files = edit("v1.1-bulk", "users", "t-rivera,,,true", "t-rivera,tobedeleted,,true")
+    upload(staff_client, pack(files))
+    assert OneRosterImport.objects.latest("pk").status == "done"
+    assert User.objects.get(sourced_id="t-rivera").is_active
+
+
+def test_an_admin_imported_earlier_keeps_their_username_and_email(staff_client):
+    upload(staff_client, pack(district("v1.1-bulk")))
+    User.objects.filter(sourced_id="t-rivera").update(is_staff=True)
+    files = edit(
+        "v1.1-bulk",
+        "users",
+        "mrivera,,Maria,Rivera,,T100,mrivera@lincoln.example.org",
+        "maria.r,,María,Rivera,,T100,someone@elsewhere.example.com",
+    )
+    upload(staff_client, pack(files))
+    assert OneRosterImport.objects.latest("pk").status == "done"
+    admin = User.objects.get(sourced_id="t-rivera")
+    assert (admin.username, admin.email, admin.first_name, admin.is_staff) == (
+        "mrivera",
+        "mrivera@lincoln.example.org",
+        "María",
+        True,
+    )
