@@ -24,7 +24,6 @@ from lti_tool.models import (
     LtiUser,
 )
 from lti_tool.utils import DjangoToolConfig, sync_data_from_launch
-from pylti1p3.contrib.django import DjangoMessageLaunch
 from pylti1p3.deep_link import DeepLink
 from pylti1p3.deep_link_resource import DeepLinkResource
 from pylti1p3.exception import LtiException
@@ -38,6 +37,7 @@ from lessons.models import Lesson, Module
 
 from .models import CourseLink, Placement
 from .platforms import (
+    BoundNonceMessageLaunch,
     OneTimeCacheDataStorage,
     OneTimeNonceSessionService,
     origin_of,
@@ -89,12 +89,13 @@ class LaunchResult:
 
 def launch_verify(request) -> LtiLaunch:
     """The launch in this POST, its state, nonce, signature, issuer, audience, expiry and
-    deployment checked by pylti1p3; raises one of UNVERIFIED otherwise. The nonce is used up,
-    so the same id_token can't launch twice. A deployment seen for the first time is
+    deployment checked by pylti1p3; raises one of UNVERIFIED otherwise. The nonce must be
+    the one issued with the posted state, and is used up, so the same id_token can't launch
+    twice. A deployment seen for the first time is
     recorded, inactive."""
     signing_key()
     storage = OneTimeCacheDataStorage()
-    message_launch = DjangoMessageLaunch(
+    message_launch = BoundNonceMessageLaunch(
         request,
         DjangoToolConfig(),
         session_service=OneTimeNonceSessionService(request),
@@ -106,8 +107,11 @@ def launch_verify(request) -> LtiLaunch:
 
 def launch_origins(lti_launch: LtiLaunch) -> list[str]:
     """The origins that may frame the pages of this launch's session: the platform's
-    registered ones and those its signed message names (where it returns people to, where
-    deep linking answers, its own address)."""
+    registered ones and the HTTPS origins its signed message names (where it returns people
+    to, where deep linking answers, its own address), each a plain scheme, host and port.
+    A platform's frame often lives on neither its issuer's nor its login's host (a Canvas
+    school's own domain), so the message's addresses are needed; being signed by the
+    registered platform's key, they are the platform's word."""
     origins = registration_origins(lti_launch.registration)
     presentation = lti_launch.launch_presentation_claim or {}
     settings = lti_launch.get_claim(DEEP_LINKING_SETTINGS) or {}
@@ -117,7 +121,7 @@ def launch_origins(lti_launch: LtiLaunch) -> list[str]:
         settings.get("deep_link_return_url"),
         platform.get("url"),
     ):
-        if isinstance(url, str) and (origin := origin_of(url)):
+        if origin := origin_of(url, schemes=("https",)):
             origins.add(origin)
     return sorted(origins)
 
@@ -149,7 +153,8 @@ def _new_username(lti_user: LtiUser) -> str:
 
 def account_for(lti_user: LtiUser, *, role: str) -> User:
     """Our account for the LMS's person, found by platform and subject (never by email);
-    a person new here gets an account of the launch's role without a usable password."""
+    a person new here gets an account of the launch's role without a usable password. An
+    account with admin rights is never signed in this way."""
     lti_user = LtiUser.objects.select_for_update().select_related("auth_user").get(pk=lti_user.pk)
     user = lti_user.auth_user
     if user is None:
@@ -167,6 +172,12 @@ def account_for(lti_user: LtiUser, *, role: str) -> User:
         return user
     if not user.is_active:
         raise LaunchRefused("Your account here is switched off. Ask the school's administrator.")
+    if user.is_staff or user.is_superuser:
+        # An LMS must never sign anyone in to an account that can open the admin.
+        raise LaunchRefused(
+            "Your account here is an administrator's, which can't be opened from an LMS. "
+            "Sign in to History Lessons directly."
+        )
     if role == User.Role.TEACHER and user.is_student:
         raise LaunchRefused(
             "This course lists you as a teacher, but your account here is a student's. "

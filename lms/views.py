@@ -14,7 +14,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from lti_tool.constants import SESSION_KEY
 from lti_tool.models import Key
 from lti_tool.utils import DjangoToolConfig
-from pylti1p3.contrib.django import DjangoOIDCLogin
 from pylti1p3.exception import OIDCException
 
 from lessons.access import lessons_offered_to
@@ -32,6 +31,7 @@ from .launch import (
 )
 from .middleware import FRAME_SESSION_KEY, allow_framing
 from .platforms import (
+    BoundNonceOIDCLogin,
     OneTimeCacheDataStorage,
     OneTimeNonceSessionService,
     origin_of,
@@ -80,7 +80,7 @@ def oidc_login(request):
             title="Open this from your LMS",
         )
     signing_key()
-    oidc_login = DjangoOIDCLogin(
+    oidc_login = BoundNonceOIDCLogin(
         request,
         DjangoToolConfig(),
         session_service=OneTimeNonceSessionService(request),
@@ -164,6 +164,8 @@ def launch(request):
         request.session[DEEP_LINK_SESSION_KEY] = deep_linking_session(lti_launch, user=result.user)
         response = _catalogue(request, classroom=result.classroom)
     else:
+        # A deep-linking request this browser left unanswered ends with any other launch.
+        request.session.pop(DEEP_LINK_SESSION_KEY, None)
         response = redirect(result.landing_url)
     allow_framing(response, origins)
     return response

@@ -1,0 +1,202 @@
+"""Launches an attacker would try: a nonce from one login used with another login's state,
+a token meant for several tools, an account the admin made staff, a browser signed in as
+someone else, origins in a signed message that would widen the frame policy; and the
+launch's query count, which doesn't grow with the teacher's classes and the catalogue."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from lti_tool.models import LtiUser
+
+from accounts.models import User
+from lms.launch import role_of
+from lms.views import DEEP_LINK_SESSION_KEY
+
+from .conftest import CLIENT_ID, LEARNER, new_browser
+from .test_launch_refused import assert_unverified, counts
+from .test_lti_headers import PLATFORM, SCHOOL, assert_framed_by, frame_ancestors
+
+pytestmark = pytest.mark.django_db
+
+LTI = "https://purl.imsglobal.org/spec/lti/claim/"
+DL = "https://purl.imsglobal.org/spec/lti-dl/claim/"
+
+
+def test_a_nonce_is_good_only_with_the_state_of_the_login_that_issued_it(platform):
+    first = platform.login()
+    second = platform.login()
+    token = platform.sign(platform.claims(nonce=first.nonce))
+    before = counts()
+    assert_unverified(platform.post_launch(token, second.state))
+    assert counts() == before
+    # Its own login's state still works: the mismatch used nothing up.
+    assert platform.post_launch(token, first.state).status_code == 302
+
+
+def test_a_token_for_several_tools_needs_us_as_its_authorized_party(platform):
+    before = counts()
+    for claims in (
+        {"aud": [CLIENT_ID, "another-tool"]},
+        {"aud": [CLIENT_ID, "another-tool"], "azp": "another-tool"},
+        {"aud": CLIENT_ID, "azp": "another-tool"},
+    ):
+        login = platform.login()
+        body = platform.claims(nonce=login.nonce, **claims)
+        assert_unverified(platform.post_launch(platform.sign(body), login.state))
+    assert counts() == before
+    login = platform.login()
+    body = platform.claims(nonce=login.nonce, aud=[CLIENT_ID, "another-tool"], azp=CLIENT_ID)
+    assert platform.post_launch(platform.sign(body), login.state).status_code == 302
+
+
+@pytest.mark.parametrize("flag", ["is_staff", "is_superuser"])
+def test_a_launch_never_signs_in_an_account_the_admin_has_made_staff(platform, flag):
+    assert platform.launch().status_code == 302
+    user = LtiUser.objects.get(sub="instructor-1").auth_user
+    setattr(user, flag, True)
+    user.save()
+    browser = new_browser(platform)
+    before = counts()
+    response = browser.launch()
+    assert response.status_code == 403
+    assert "_auth_user_id" not in browser.client.session
+    assert counts() == before
+
+
+def test_a_local_admin_linked_to_a_person_of_the_lms_is_refused(platform, teacher):
+    teacher.is_staff = True
+    teacher.save()
+    browser = new_browser(platform)
+    assert browser.launch().status_code == 302
+    LtiUser.objects.filter(sub="instructor-1").update(auth_user=teacher)
+    response = new_browser(platform).launch()
+    assert response.status_code == 403
+    assert "_auth_user_id" not in response.wsgi_request.session
+
+
+def test_a_browser_signed_in_as_someone_else_switches_cleanly_to_the_launched_person(
+    platform, teacher
+):
+    platform.client.force_login(teacher)
+    session = platform.client.session
+    session["left-over"] = "from the earlier sign-in"
+    session.save()
+    old_key = session.session_key
+    response = platform.launch()
+    assert response.status_code == 302
+    session = platform.client.session
+    assert session.session_key != old_key
+    assert "left-over" not in session
+    launched = LtiUser.objects.get(sub="instructor-1").auth_user
+    assert launched != teacher
+    assert int(session["_auth_user_id"]) == launched.pk
+
+
+def test_a_resource_launch_drops_a_deep_linking_request_left_in_the_session(platform):
+    response = platform.launch(message_type="LtiDeepLinkingRequest", **deep_linking())
+    assert response.status_code == 200
+    assert DEEP_LINK_SESSION_KEY in platform.client.session
+    assert platform.launch().status_code == 302
+    assert DEEP_LINK_SESSION_KEY not in platform.client.session
+
+
+def deep_linking(return_url="https://school.example.edu/courses/7/deep_linking_response"):
+    return {
+        f"{DL}deep_linking_settings": {
+            "deep_link_return_url": return_url,
+            "accept_types": ["ltiResourceLink"],
+            "accept_presentation_document_targets": ["iframe"],
+        }
+    }
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://school.example.edu https:/x",
+        "https://school.example.edu, https://evil.example/",
+        "https://school.example.edu;script-src */",
+        "https://*.example.edu/",
+        "https://school.example.edu'unsafe-inline'/",
+        "http://school.example.edu/",
+        "javascript:alert(1)",
+    ],
+)
+def test_origins_a_signed_message_names_cannot_widen_the_frame_policy(platform, url):
+    response = platform.launch(
+        **{
+            f"{LTI}launch_presentation": {"return_url": url},
+            f"{LTI}tool_platform": {"guid": "g-1", "url": url},
+        }
+    )
+    assert response.status_code == 302
+    assert_framed_by(response, PLATFORM)
+    assert ";" not in frame_ancestors(response)
+    player = platform.client.get(reverse("accounts:login"), secure=True)
+    assert frame_ancestors(player) in {PLATFORM, "'none'"}
+
+
+def test_a_well_formed_https_return_address_may_frame_the_session(platform):
+    response = platform.launch()
+    assert_framed_by(response, PLATFORM, SCHOOL)
+
+
+@pytest.mark.parametrize(
+    ("roles", "expected"),
+    [
+        (["Instructor"], User.Role.TEACHER),
+        (["Learner"], User.Role.STUDENT),
+        (["http://purl.imsglobal.org/vocab/lis/v2/membership#Learner"], User.Role.STUDENT),
+        (
+            ["http://purl.imsglobal.org/vocab/lis/v2/membership/Instructor#TeachingAssistant"],
+            User.Role.TEACHER,
+        ),
+        (["http://purl.imsglobal.org/vocab/lis/v2/institution/person#Instructor"], None),
+        (["http://purl.imsglobal.org/vocab/lis/v2/system/person#Administrator"], None),
+        (
+            [
+                "http://purl.imsglobal.org/vocab/lis/v2/institution/person#Faculty",
+                "http://purl.imsglobal.org/vocab/lis/v2/membership#Learner",
+            ],
+            User.Role.STUDENT,
+        ),
+        (["Learner", "Instructor"], User.Role.TEACHER),
+        (["http://purl.imsglobal.org/vocab/lis/v2/membership#Mentor"], None),
+        ("Instructor", None),
+    ],
+)
+def test_context_roles_map_to_teacher_or_student(roles, expected):
+    assert role_of(roles) == expected
+
+
+def test_a_learner_in_one_course_who_teaches_another_is_told_why_and_nothing_changes(platform):
+    assert platform.launch(context_id="course-a").status_code == 302
+    before = counts()
+    response = new_browser(platform).launch(context_id="course-b", roles=LEARNER)
+    assert response.status_code == 403
+    assert "your account here is a teacher" in response.content.decode()
+    assert counts() == before
+
+
+def launch_queries(platform, **claims) -> int:
+    login = platform.login()
+    token = platform.sign(platform.claims(nonce=login.nonce, **claims))
+    with CaptureQueriesContext(connection) as queries:
+        response = platform.post_launch(token, login.state)
+    assert response.status_code == 302, response.content
+    return len(queries)
+
+
+def test_a_launch_reads_as_many_queries_for_a_busy_teacher_as_for_a_new_one(
+    platform, published_lesson
+):
+    custom = {"lesson": str(published_lesson.pk)}
+    platform.launch(custom=custom)
+    one = launch_queries(platform, custom=custom)
+    for number in range(6):
+        platform.launch(context_id=f"course-{number}", custom=custom, resource_link_id=f"l{number}")
+    learner = new_browser(platform)
+    for number in range(4):
+        learner.launch(roles=LEARNER, sub=f"learner-{number}", custom=custom)
+    assert launch_queries(platform, custom=custom) == one
