@@ -306,12 +306,12 @@ class Plan:
 def _exists(plan: Plan, kind: str, sid: str) -> bool:
     """A reference found in the zip's file of that kind, or (unless that file is a bulk
     file, which lists every record) saved by an earlier import. A person or class the zip
-    only marks to be deleted, and no import saved, is not found."""
+    marks to be deleted is not found: nothing may be added to it."""
     parsed, known = plan.parsed, plan.known
     row = parsed.rows.get(kind, {}).get(sid)
-    if row is not None and (row.active or kind not in {"users", "classes"}):
-        return True
-    if row is None and parsed.mode(kind) == "bulk":
+    if row is not None:
+        return row.active or kind not in {"users", "classes"}
+    if parsed.mode(kind) == "bulk":
         return False
     if kind == "users":
         return sid in known.users
@@ -323,7 +323,18 @@ def _exists(plan: Plan, kind: str, sid: str) -> bool:
 
 def _check_reference(plan: Plan, kind: str, row: Row, column: str, target: str) -> None:
     for sid in row.ids(column) if column.endswith("Ids") else [row[column]]:
-        if sid and not _exists(plan, target, sid):
+        if not sid or _exists(plan, target, sid):
+            continue
+        there = plan.parsed.rows.get(target, {}).get(sid)
+        if there is not None:
+            plan.problem(
+                kind,
+                row,
+                column,
+                f"{column} {sid!r} is marked tobedeleted in {file_name(target)} "
+                f"(line {there.line})",
+            )
+        else:
             bulk = plan.parsed.mode(target) == "bulk"
             where = "the zip" if bulk else "the zip or earlier imports"
             plan.problem(

@@ -131,7 +131,11 @@ def test_an_admin_accounts_username_is_never_taken_over(staff_client, flags):
 def test_a_superuser_imported_earlier_keeps_their_standing(staff_client):
     upload(staff_client, pack(district("v1.1-bulk")))
     User.objects.filter(sourced_id="t-rivera").update(is_superuser=True)
-    files = edit("v1.1-bulk", "users", "t-rivera,,,true", "t-rivera,tobedeleted,,true")
+    files = district("v1.1-delta")
+    files["users.csv"] += (
+        "t-rivera,tobedeleted,2026-11-02T08:00:00Z,true,org-hs,teacher,mrivera,,Maria,Rivera,"
+        ",T100,,,,,,\n"
+    )
     upload(staff_client, pack(files))
     assert OneRosterImport.objects.latest("pk").status == "done"
     assert User.objects.get(sourced_id="t-rivera").is_active
@@ -155,3 +159,53 @@ def test_an_admin_imported_earlier_keeps_their_username_and_email(staff_client):
         "María",
         True,
     )
+
+
+def test_an_enrollment_of_a_person_or_class_the_same_zip_deletes_is_refused(staff_client):
+    upload(staff_client, pack(district("v1.1-bulk")))
+    files = district("v1.1-delta")
+    files["enrollments.csv"] += (
+        "e-30,active,2026-11-02T08:00:00Z,class-ush-1,org-hs,s-ben,student,false,,\n"
+        "e-31,active,2026-11-02T08:00:00Z,class-wh-3,org-hs,s-chloe,student,false,,\n"
+    )
+    assert refused(staff_client, files) == [
+        [
+            "enrollments.csv",
+            7,
+            "userSourcedId",
+            "userSourcedId 's-ben' is marked tobedeleted in users.csv (line 2)",
+        ],
+        [
+            "enrollments.csv",
+            8,
+            "classSourcedId",
+            "classSourcedId 'class-wh-3' is marked tobedeleted in classes.csv (line 2)",
+        ],
+    ]
+
+
+def test_a_sourced_id_of_another_kind_of_record_is_not_a_reference(staff_client):
+    # The same id names a person and a class; an enrollment naming a class's id as its
+    # person, or an org's id as its class, is refused, never matched across kinds.
+    files = edit("v1.1-bulk", "users", "s-dev,", "class-ush-1,")
+    files["enrollments.csv"] = files["enrollments.csv"].replace(",s-dev,", ",class-ush-1,")
+    upload(staff_client, pack(files))
+    job = OneRosterImport.objects.get()
+    assert job.status == "done", job.problems
+    assert User.objects.get(sourced_id="class-ush-1").username == "dev.patel"
+    assert Classroom.objects.get(sourced_id="class-ush-1").name == "US History - Period 1"
+    files["enrollments.csv"] += "e-40,,,org-hs,org-hs,class-wh-3,student,false,,\n"
+    assert refused(staff_client, files) == [
+        [
+            "enrollments.csv",
+            10,
+            "classSourcedId",
+            "classSourcedId 'org-hs' is not in classes.csv (the zip)",
+        ],
+        [
+            "enrollments.csv",
+            10,
+            "userSourcedId",
+            "userSourcedId 'class-wh-3' is not in users.csv (the zip)",
+        ],
+    ]

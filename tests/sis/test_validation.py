@@ -109,7 +109,7 @@ def test_a_delta_may_refer_to_earlier_imports_but_not_to_unknown_records(importe
         "class-x,active,2026-11-02T08:00:00Z,Art,9,course-art,A,scheduled,,org-hs,term-fall,,,1\n"
     )
     files["enrollments.csv"] += (
-        "e-30,active,2026-11-02T08:00:00Z,class-wh-3,org-hs,s-ghost,student,false,,\n"
+        "e-30,active,2026-11-02T08:00:00Z,class-ush-1,org-hs,s-ghost,student,false,,\n"
     )
     assert refused(imported, files) == [
         [
