@@ -105,6 +105,37 @@ def launch_verify(request) -> LtiLaunch:
     return LtiLaunch(message_launch)
 
 
+def _object(claim) -> dict:
+    return claim if isinstance(claim, dict) else {}
+
+
+def _has_id(claim) -> bool:
+    return isinstance(claim, dict) and isinstance(claim.get("id"), str) and bool(claim["id"])
+
+
+OBJECT_CLAIMS = (
+    "https://purl.imsglobal.org/spec/lti/claim/launch_presentation",
+    "https://purl.imsglobal.org/spec/lti/claim/tool_platform",
+    "https://purl.imsglobal.org/spec/lti/claim/custom",
+    AGS_ENDPOINT,
+    DEEP_LINKING_SETTINGS,
+)
+
+
+def claims_check(lti_launch: LtiLaunch) -> None:
+    """Refuses a signed message whose claims aren't shaped as LTI says: the course and
+    link ids strings, the other claims read here objects when present."""
+    if not _has_id(lti_launch.context_claim):
+        raise LaunchRefused("Open History Lessons from inside a course.", status=400)
+    if lti_launch.is_resource_launch and not _has_id(lti_launch.resource_link_claim):
+        raise LaunchRefused("The LMS's link to History Lessons is incomplete.", status=400)
+    if any(
+        lti_launch.get_claim(name) is not None and not isinstance(lti_launch.get_claim(name), dict)
+        for name in OBJECT_CLAIMS
+    ):
+        raise LaunchRefused("The LMS's launch message is malformed.", status=400)
+
+
 def launch_origins(lti_launch: LtiLaunch) -> list[str]:
     """The origins that may frame the pages of this launch's session: the platform's
     registered ones and the HTTPS origins its signed message names (where it returns people
@@ -113,9 +144,9 @@ def launch_origins(lti_launch: LtiLaunch) -> list[str]:
     school's own domain), so the message's addresses are needed; being signed by the
     registered platform's key, they are the platform's word."""
     origins = registration_origins(lti_launch.registration)
-    presentation = lti_launch.launch_presentation_claim or {}
-    settings = lti_launch.get_claim(DEEP_LINKING_SETTINGS) or {}
-    platform = lti_launch.platform_instance_claim or {}
+    presentation = _object(lti_launch.launch_presentation_claim)
+    settings = _object(lti_launch.get_claim(DEEP_LINKING_SETTINGS))
+    platform = _object(lti_launch.platform_instance_claim)
     for url in (
         presentation.get("return_url"),
         settings.get("deep_link_return_url"),
@@ -352,8 +383,7 @@ def launch_carry_out(lti_launch: LtiLaunch) -> LaunchResult:
             "History Lessons opens for a course's instructors and learners only. "
             "Your role in this course is neither."
         )
-    if not (lti_launch.context_claim or {}).get("id"):
-        raise LaunchRefused("Open History Lessons from inside a course.", status=400)
+    claims_check(lti_launch)
     teaching = role == User.Role.TEACHER
     if lti_launch.is_deep_link_launch and not teaching:
         raise LaunchRefused("Only a course's instructors can add lessons to it.")

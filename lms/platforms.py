@@ -99,6 +99,12 @@ class BoundNonceMessageLaunch(DjangoMessageLaunch):
     login can't be slipped into this one), and a token for several audiences must name us
     as its authorized party (`azp`), as must any token that names one."""
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # pylti1p3 checks the audience itself; PyJWT also insists on an expiry and an
+        # issue time, which LTI requires, so a token without them doesn't last forever.
+        self._jwt_verify_options = {"verify_aud": False, "require": ["exp", "iat"]}
+
     def validate_nonce(self):
         nonce = self._get_jwt_body().get("nonce")
         params = self._session_service.get_state_params(self._get_request_param("state"))

@@ -3,17 +3,19 @@ a token meant for several tools, an account the admin made staff, a browser sign
 someone else, origins in a signed message that would widen the frame policy; and the
 launch's query count, which doesn't grow with the teacher's classes and the catalogue."""
 
+from urllib.parse import parse_qs, urlsplit
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from lti_tool.models import LtiUser
+from lti_tool.models import LtiDeployment, LtiRegistration, LtiUser
 
 from accounts.models import User
 from lms.launch import role_of
 from lms.views import DEEP_LINK_SESSION_KEY
 
-from .conftest import CLIENT_ID, LEARNER, new_browser
+from .conftest import CLIENT_ID, DEPLOYMENT_ID, ISSUER, LEARNER, new_browser
 from .test_launch_refused import assert_unverified, counts
 from .test_lti_headers import PLATFORM, SCHOOL, assert_framed_by, frame_ancestors
 
@@ -200,3 +202,97 @@ def test_a_launch_reads_as_many_queries_for_a_busy_teacher_as_for_a_new_one(
     for number in range(4):
         learner.launch(roles=LEARNER, sub=f"learner-{number}", custom=custom)
     assert launch_queries(platform, custom=custom) == one
+
+
+@pytest.mark.parametrize(
+    "claims",
+    [
+        {"exp": None},
+        {"iat": None},
+        {"iat": "iat-offset"},
+        {f"{LTI}version": "1.1"},
+        {f"{LTI}version": None},
+        {f"{LTI}context": "course-7"},
+        {f"{LTI}context": {"id": ["course-7"]}},
+        {f"{LTI}roles": "Instructor"},
+        {f"{LTI}resource_link": {"id": ["link-1"]}},
+        {f"{LTI}resource_link": "link-1"},
+        {f"{LTI}tool_platform": "https://school.example.edu/"},
+        {f"{LTI}launch_presentation": ["iframe"]},
+        {f"{LTI}custom": "lesson=1"},
+        {"sub": None},
+    ],
+)
+def test_a_malformed_or_incomplete_token_is_refused_and_changes_nothing(platform, claims):
+    login = platform.login()
+    body = platform.claims(nonce=login.nonce)
+    for name, value in claims.items():
+        if value == "iat-offset":
+            body["iat"] = body["iat"] + 3600  # issued an hour from now
+        elif value is None:
+            del body[name]
+        else:
+            body[name] = value
+    before = counts()
+    response = platform.post_launch(platform.sign(body), login.state)
+    assert response.status_code in {400, 403}
+    assert "_auth_user_id" not in response.wsgi_request.session
+    assert counts() == before
+
+
+def test_the_login_sends_people_only_to_the_registered_platform_and_back_to_our_launch(platform):
+    login = platform.login(target_link_uri="https://evil.example/steal")
+    assert login.redirect_uri == "https://testserver/lti/launch/"
+    login = platform.login()
+    token = platform.sign(
+        platform.claims(nonce=login.nonce, **{f"{LTI}target_link_uri": "https://evil.example/"})
+    )
+    response = platform.post_launch(token, login.state)
+    assert response.status_code == 302
+    assert response["Location"].startswith("/")
+
+
+def test_two_registrations_of_one_issuer_each_check_their_own_keys(
+    platform, registration, stranger_key
+):
+    other = LtiRegistration.objects.create(
+        name="Another school on the same LMS",
+        issuer=registration.issuer,
+        client_id="another-tool",
+        auth_url=registration.auth_url,
+        token_url=registration.token_url,
+        keyset_url="https://lms.example.edu/other/jwks",
+    )
+    LtiDeployment.objects.create(registration=other, deployment_id=DEPLOYMENT_ID, is_active=True)
+    public = stranger_key.export_public(as_dict=True)
+    platform.mock.add(
+        "GET", other.keyset_url, json={"keys": [{**public, "alg": "RS256", "use": "sig"}]}
+    )
+    before = counts()
+    # Signed with the other registration's key but addressed to this one: refused.
+    assert_unverified(refused(platform, key=stranger_key))
+    # Signed with this registration's key but addressed to the other: refused.
+    assert_unverified(refused(platform, client_id="another-tool", aud="another-tool"))
+    assert counts() == before
+    # Each with its own key: two people, though the LMS gives them the same subject.
+    assert platform.launch().status_code == 302
+    assert (
+        refused(
+            new_browser(platform), key=stranger_key, client_id="another-tool", aud="another-tool"
+        ).status_code
+        == 302
+    )
+    people = LtiUser.objects.filter(sub="instructor-1").select_related("auth_user")
+    assert {person.registration_id for person in people} == {registration.pk, other.pk}
+    assert len({person.auth_user_id for person in people}) == 2
+
+
+def refused(platform, *, key=None, client_id=CLIENT_ID, **claims):
+    """A login for `client_id` and a launch with these claims."""
+    data = {"iss": ISSUER, "login_hint": "h", "target_link_uri": "https://testserver/lti/launch/"}
+    login = platform.client.post("/lti/login/", {**data, "client_id": client_id}, secure=True)
+    assert login.status_code == 302
+    query = {k: v[0] for k, v in parse_qs(urlsplit(login["Location"]).query).items()}
+    assert query["client_id"] == client_id
+    body = platform.claims(nonce=query["nonce"], **claims)
+    return platform.post_launch(platform.sign(body, key=key), query["state"])
