@@ -12,7 +12,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from accounts.models import CLASS_NAME_MAX, Classroom, Enrollment, User, new_join_code
@@ -176,6 +176,7 @@ def _run(job: OneRosterImport) -> str:
         status=OneRosterImport.Status.SAVING, rows_checked=job.rows_total
     )
     with transaction.atomic():
+        _wait_for_other_imports()
         plan = _plan(parsed, _known())
         if plan.problems:
             failed = plan.problems
@@ -187,6 +188,19 @@ def _run(job: OneRosterImport) -> str:
         return "refused"
     _end(job.pk, summary=summary)
     return "done"
+
+
+# Any fixed number: PostgreSQL's lock on it is held by the import saving, until it commits.
+IMPORT_LOCK = 0x0E_1205_7E12
+
+
+def _wait_for_other_imports() -> None:
+    """One import saves at a time, and reads what the one before it saved. SQLite's
+    IMMEDIATE transactions already queue writers; PostgreSQL reads what is committed when
+    each query starts, so two imports of the same zip would both plan to create it."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK])
 
 
 # ---------------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ the same zip at once."""
 import pytest
 
 from accounts.models import Classroom, Enrollment, User
+from sis import services
 from sis.models import OneRosterImport
 from tests.conftest import make_user
 
@@ -209,3 +210,16 @@ def test_a_sourced_id_of_another_kind_of_record_is_not_a_reference(staff_client)
             "userSourcedId 'class-wh-3' is not in users.csv (the zip)",
         ],
     ]
+
+
+def test_an_import_planned_before_another_saved_duplicates_nothing(staff_client, monkeypatch):
+    # What two imports at once would do without the lock: the second plans from what the
+    # database held before the first saved. The unique SIS ids refuse its copies.
+    stale = services._known()
+    upload(staff_client, pack(district("v1.1-bulk")))
+    before = snapshot()
+    monkeypatch.setattr(services, "_known", lambda: stale)
+    upload(staff_client, pack(district("v1.1-bulk")))
+    job = OneRosterImport.objects.latest("pk")
+    assert (job.status, job.problems) == ("failed", [["", 0, "", services.RACED]])
+    assert snapshot() == before
