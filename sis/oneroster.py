@@ -7,6 +7,7 @@ References between files, and to what earlier imports saved, are checked in sis.
 import csv
 import io
 import re
+import unicodedata
 import zipfile
 from collections import defaultdict
 from collections.abc import Callable, Iterator
@@ -99,7 +100,14 @@ ROLE_TYPES = {"primary", "secondary"}
 
 UNSAFE_TEXT = re.compile("[\x00-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
 NAME_MAX = 150
+EMAIL_MAX = 254  # the longest address an account keeps
 validate_username = UnicodeUsernameValidator()
+
+
+def fold_username(username: str) -> str:
+    """A username as it is saved (NFKC, like Django's), in lower case: two usernames that
+    fold alike are one account's."""
+    return unicodedata.normalize("NFKC", username).lower()
 
 
 class OneRosterError(Exception):
@@ -414,7 +422,9 @@ def _user_problems(row: Row, version: str) -> list[tuple[str, str]]:
                         f"username {username!r} may only contain letters, digits and @ . + - _",
                     )
                 )
-    if row["email"]:
+    if len(row["email"]) > EMAIL_MAX:
+        problems.append(("email", f"email is longer than {EMAIL_MAX} characters"))
+    elif row["email"]:
         try:
             validate_email(row["email"])
         except ValidationError:
@@ -459,7 +469,7 @@ def _read_file(
                 ),
             )
         if kind == "users" and row["username"] and row.active:
-            folded = row["username"].lower()
+            folded = fold_username(row["username"])
             if folded in seen_usernames:
                 found.append(
                     (

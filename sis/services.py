@@ -35,6 +35,7 @@ from .oneroster import (
     archive_parse,
     archive_read,
     file_name,
+    fold_username,
 )
 
 BATCH = 1000
@@ -252,7 +253,7 @@ def _known() -> Known:
     fields = list(KnownUser.__dataclass_fields__)
     for values in User.objects.values_list(*fields):
         user = KnownUser(*values)
-        usernames[user.username.lower()] = user
+        usernames[fold_username(user.username)] = user
         if user.sourced_id:
             users[user.sourced_id] = user
     classes, active_codes = {}, set()
@@ -429,7 +430,7 @@ def _plan_users(plan: Plan) -> None:
         plan.roles[row.sourced_id] = UNRESOLVED
         if role in ADMINISTRATOR_ROLES:
             plan.counts["administrators"] += 1
-        folded = row["username"].lower()
+        folded = fold_username(row["username"])
         holder = known.usernames.get(folded)
         change = UserChange(row=row, role=kind, existing=existing)
         if holder is not None and (existing is None or holder.pk != existing.pk):

@@ -223,3 +223,26 @@ def test_an_import_planned_before_another_saved_duplicates_nothing(staff_client,
     job = OneRosterImport.objects.latest("pk")
     assert (job.status, job.problems) == ("failed", [["", 0, "", services.RACED]])
     assert snapshot() == before
+
+
+def test_an_email_too_long_to_save_is_a_problem_on_its_line(staff_client):
+    email = "a" * 64 + "@" + ".".join(["b" * 60] * 4) + ".org"
+    assert len(email) > 254
+    files = edit("v1.1-bulk", "users", "cokafor@lincoln.example.org", email)
+    assert refused(staff_client, files) == [
+        ["users.csv", 3, "email", "email is longer than 254 characters"]
+    ]
+
+
+def test_usernames_that_are_the_same_once_normalized_are_one_username(staff_client):
+    files = edit("v1.1-bulk", "users", ",cokafor,", ",ＭRIVERA,")  # a fullwidth M
+    assert refused(staff_client, files) == [
+        ["users.csv", 3, "username", "username 'ＭRIVERA' is already on line 2"]
+    ]
+    local = make_user("cokafor.local")
+    files = edit("v1.1-bulk", "users", ",cokafor,", ",ＣOKAFOR.local,")
+    upload(staff_client, pack(files))
+    job = OneRosterImport.objects.latest("pk")
+    assert job.status == "done", job.problems
+    assert job.summary["users_linked"] == 1
+    assert User.objects.get(sourced_id="t-okafor").pk == local.pk
