@@ -241,15 +241,16 @@ def _own_due(cell: GradebookCell) -> SafeString:
     )
 
 
-def _gradebook_cell(cell: GradebookCell) -> SafeString:
+def _gradebook_cell(cell: GradebookCell, note: SafeString | str = "") -> SafeString:
     symbol, words = GRADEBOOK_BADGES.get(cell.status, GRADEBOOK_BADGES["returned"])
     return format_html(
-        '<td class="gb gb-{}"><span aria-hidden="true">{}</span> {}{}{}</td>',
+        '<td class="gb gb-{}"><span aria-hidden="true">{}</span> {}{}{}{}</td>',
         cell.status,
         symbol,
         words,
         "" if cell.points is None else f" · {cell.points} pts",
         _own_due(cell),
+        note,
     )
 
 
@@ -268,17 +269,19 @@ def _gradebook_total(total) -> SafeString:
 
 
 @register.simple_tag
-def gradebook_rows(rows: list[GradebookRow], totals=None) -> SafeString:
+def gradebook_rows(rows: list[GradebookRow], totals=None, notes=None) -> SafeString:
     """One <tr> per student: status symbol and words per assignment, and points once graded;
-    with `totals` (coursework.gradebook.student_totals), the total and percentage last."""
-    made: dict[GradebookCell, SafeString] = {}
+    with `totals` (coursework.gradebook.student_totals), the total and percentage last.
+    `notes` maps (student pk, column) to HTML another app adds at the end of that cell."""
+    made: dict[tuple, SafeString] = {}
     values = []
     for index, row in enumerate(rows):
         values.append(row.student.display_name)
-        for cell in row.cells:
-            if cell not in made:
-                made[cell] = _gradebook_cell(cell)
-            values.append(made[cell])
+        for column, cell in enumerate(row.cells):
+            note = notes.get((row.student.pk, column), "") if notes else ""
+            if (cell, note) not in made:
+                made[cell, note] = _gradebook_cell(cell, note)
+            values.append(made[cell, note])
         if totals is not None:
             values.append(_gradebook_total(totals[index]))
     columns = (len(rows[0].cells) if rows else 0) + (totals is not None)

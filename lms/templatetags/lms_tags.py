@@ -73,14 +73,6 @@ def passback_note(state: str, error: str = "") -> SafeString:
     return format_html('<br><span class="when lms-queued">{}</span>', "Sending to LMS")
 
 
-def _noted(row_html: str, notes: dict[int, SafeString]) -> SafeString:
-    """One row as coursework drew it, with notes[i] put at the end of its i-th cell."""
-    parts = row_html.split("</td>")
-    for index, note in notes.items():
-        parts[index] += note
-    return SafeString("</td>".join(parts))
-
-
 @register.simple_tag
 def lms_gradebook_rows(rows, totals, assignments) -> SafeString:
     """The gradebook's rows as coursework draws them, each cell whose grade goes to an LMS
@@ -88,17 +80,13 @@ def lms_gradebook_rows(rows, totals, assignments) -> SafeString:
     states = passback_states(assignments)
     if not states:
         return gradebook_rows(rows, totals)
-    ids = [assignment.pk for assignment in assignments]
     made: dict[tuple[str, str], SafeString] = {}
-    drawn = []
-    for index, row in enumerate(rows):
-        html = gradebook_rows([row], None if totals is None else [totals[index]])
-        notes = {}
-        for column, assignment_id in enumerate(ids):
-            state = states.get((row.student.pk, assignment_id))
+    notes: dict[tuple[int, int], SafeString] = {}
+    for column, assignment in enumerate(assignments):
+        for row in rows:
+            state = states.get((row.student.pk, assignment.pk))
             if state is not None:
                 if state not in made:
                     made[state] = passback_note(*state)
-                notes[column] = made[state]
-        drawn.append(_noted(html, notes) if notes else html)
-    return SafeString("".join(drawn))
+                notes[row.student.pk, column] = made[state]
+    return gradebook_rows(rows, totals, notes)
