@@ -417,7 +417,8 @@ def deep_linking_session(lti_launch: LtiLaunch, *, user: User) -> dict:
 def deep_link_response(*, pending: dict, lesson: Lesson, launch_url: str) -> tuple[str, str]:
     """The platform's return URL and the signed deep-linking response placing `lesson`: an
     LTI resource link to our launch URL with custom `lesson`, and, when the lesson has
-    written work, a grade column worth its rubric's maximum."""
+    written work and the platform takes one (`accept_lineitem`), a grade column worth its
+    rubric's maximum."""
     settings = pending.get("settings") or {}
     return_url = settings.get("deep_link_return_url")
     if not isinstance(return_url, str) or not origin_of(return_url):
@@ -434,7 +435,7 @@ def deep_link_response(*, pending: dict, lesson: Lesson, launch_url: str) -> tup
         .set_custom_params({CUSTOM_LESSON: str(lesson.pk)})
     )
     maximum = lesson_max_points(lesson)
-    if maximum:
+    if maximum and settings.get("accept_lineitem") is not False:
         resource.set_lineitem(
             LineItem()
             .set_score_maximum(maximum)

@@ -3,8 +3,10 @@ a token meant for several tools, an account the admin made staff, a browser sign
 someone else, origins in a signed message that would widen the frame policy; and the
 launch's query count, which doesn't grow with the teacher's classes and the catalogue."""
 
+import re
 from urllib.parse import parse_qs, urlsplit
 
+import jwt
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -296,3 +298,45 @@ def refused(platform, *, key=None, client_id=CLIENT_ID, **claims):
     assert query["client_id"] == client_id
     body = platform.claims(nonce=query["nonce"], **claims)
     return platform.post_launch(platform.sign(body, key=key), query["state"])
+
+
+def test_a_launch_over_plain_http_keeps_its_cookies_lax(platform):
+    data = {"iss": ISSUER, "login_hint": "h", "target_link_uri": "http://testserver/lti/launch/"}
+    login = platform.client.post("/lti/login/", {**data, "client_id": CLIENT_ID})
+    assert login.status_code == 302
+    query = {k: v[0] for k, v in parse_qs(urlsplit(login["Location"]).query).items()}
+    token = platform.sign(platform.claims(nonce=query["nonce"]))
+    response = platform.client.post("/lti/launch/", {"id_token": token, "state": query["state"]})
+    assert response.status_code == 302
+    assert "_auth_user_id" in platform.client.session
+    for name in ["sessionid", "csrftoken"]:
+        if name in response.cookies:
+            assert response.cookies[name]["samesite"] == "Lax", name
+            assert not response.cookies[name]["secure"], name
+    assert response.cookies["sessionid"]
+
+
+def test_deep_linking_for_a_menu_that_takes_no_links_is_refused_before_the_catalogue(platform):
+    settings = deep_linking()
+    settings[f"{DL}deep_linking_settings"]["accept_types"] = ["file", "html"]
+    before = counts()
+    response = platform.launch(message_type="LtiDeepLinkingRequest", **settings)
+    assert response.status_code == 403
+    assert counts() == before
+    assert DEEP_LINK_SESSION_KEY not in platform.client.session
+
+
+def test_deep_linking_without_a_grade_column_wanted_returns_the_link_alone(
+    platform, published_lesson
+):
+    settings = deep_linking()
+    settings[f"{DL}deep_linking_settings"]["accept_lineitem"] = False
+    assert platform.launch(message_type="LtiDeepLinkingRequest", **settings).status_code == 200
+    answer = platform.client.post(
+        reverse("lms:deep-link"), {"lesson": published_lesson.pk}, secure=True
+    )
+    assert answer.status_code == 200
+    token = re.search(r'name="JWT" value="([^"]+)"', answer.content.decode()).group(1)
+    [item] = jwt.decode(token, options={"verify_signature": False})[f"{DL}content_items"]
+    assert item["type"] == "ltiResourceLink"
+    assert "lineItem" not in item
