@@ -221,7 +221,14 @@ def _members(zf: zipfile.ZipFile) -> dict[str, zipfile.ZipInfo]:
         # files of the export.
         if info.filename.startswith("__MACOSX/"):
             continue
-        members[info.filename.rsplit("/", 1)[-1]] = info
+        name = info.filename.rsplit("/", 1)[-1]
+        if name in members:
+            # Two exports in one zip: which one is meant is anyone's guess.
+            raise OneRosterError(
+                f"The zip holds {name} twice ({members[name].filename} and {info.filename}). "
+                "Upload one export at a time."
+            )
+        members[name] = info
     return members
 
 

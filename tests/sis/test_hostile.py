@@ -246,3 +246,47 @@ def test_usernames_that_are_the_same_once_normalized_are_one_username(staff_clie
     assert job.status == "done", job.problems
     assert job.summary["users_linked"] == 1
     assert User.objects.get(sourced_id="t-okafor").pk == local.pk
+
+
+def test_1_2_people_with_roles_at_several_schools(staff_client):
+    # A district administrator (camelCase, as 1.2 spells it) whose primary role is at the
+    # district and who teaches at the school; a teacher whose only role is secondary; a role
+    # marked tobedeleted is not read.
+    files = district("v1.2-bulk")
+    files["users.csv"] += (
+        "u-dist,,,true,dadmin,,Dana,Ward,,,,,,,,,DW-1,,,,,org-rsd,\n"
+        "u-sub,,,true,ssub,,Sam,Sub,,,,,,,,,,,,,,org-rms,\n"
+    )
+    files["roles.csv"] += (
+        "r-10,,,u-dist,primary,districtAdministrator,,,org-rsd,\n"
+        "r-11,,,u-dist,secondary,teacher,,,org-rms,\n"
+        "r-12,,,u-sub,secondary,Teacher,,,org-rms,\n"
+        "r-13,tobedeleted,,u-sub,primary,student,,,org-rms,\n"
+    )
+    files["enrollments.csv"] += (
+        "n-20,,,k-civics-a,org-rms,u-dist,teacher,false,,\n"
+        "n-21,,,k-civics-a,org-rms,u-sub,teacher,false,,\n"
+    )
+    upload(staff_client, pack(files))
+    job = OneRosterImport.objects.get()
+    assert job.status == "done", job.problems
+    dist, sub = User.objects.get(username="dadmin"), User.objects.get(username="ssub")
+    assert (dist.role, dist.is_staff, sub.role) == ("teacher", False, "teacher")
+    civics = Classroom.objects.get(sourced_id="k-civics-a")
+    assert {"dadmin", "ssub"} <= set(civics.teachers.values_list("username", flat=True))
+
+
+def test_a_zip_holding_two_exports_is_refused_on_the_form(staff_client):
+    files = district("v1.1-bulk")
+    older = {"2026-09/" + name: text for name, text in district("v1.2-bulk").items()}
+    before = snapshot()
+    response = upload(staff_client, pack(files | older))
+    assert response.status_code == 400
+    first = next(iter(older))
+    name = first.removeprefix("2026-09/")
+    assert (
+        f"The zip holds {name} twice ({name} and {first}). Upload one export at a time."
+        in response.content.decode()
+    )
+    assert not OneRosterImport.objects.exists()
+    assert snapshot() == before
