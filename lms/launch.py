@@ -291,10 +291,8 @@ def _lesson_named(value, classroom: Classroom) -> Lesson | None:
     school lesson, or a copy of one of the class's teachers."""
     if value in (None, ""):
         return None
-    try:
-        pk = int(str(value).strip())
-    except ValueError:
-        pk = None
+    text = str(value).strip()
+    pk = int(text) if text.isascii() and text.isdigit() and len(text) <= 18 else None
     lesson = (
         Lesson.objects.filter(pk=pk, status=Lesson.Status.PUBLISHED)
         .filter(Q(owner__isnull=True) | Q(owner__in=classroom.teachers.all()))

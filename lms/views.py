@@ -3,6 +3,7 @@ configuration. Anything that isn't a valid LTI message is refused (400 or 403) b
 anything is written."""
 
 import logging
+import re
 
 from django.contrib.auth import login
 from django.db.models import Q
@@ -42,6 +43,7 @@ from .platforms import (
 logger = logging.getLogger(__name__)
 
 DEEP_LINK_SESSION_KEY = "lms_deep_link"
+LESSON_NUMBER = re.compile(r"[0-9]{1,18}")
 LOGIN_PARAMETERS = ("iss", "login_hint", "target_link_uri")
 BACKEND = "django.contrib.auth.backends.ModelBackend"
 # Canvas's scopes for grade passback (AGS) and roster sync (NRPS).
@@ -214,7 +216,7 @@ def deep_link_select(request):
     raw = request.POST.get("lesson", "")
     lesson = (
         lessons_offered_to(request.user)
-        .filter(Q(pk=int(raw)) if raw.isdigit() else Q(pk__in=[]))
+        .filter(Q(pk=int(raw)) if LESSON_NUMBER.fullmatch(raw) else Q(pk__in=[]))
         .prefetch_related(written_module_prefetch())
         .first()
     )

@@ -340,3 +340,20 @@ def test_deep_linking_without_a_grade_column_wanted_returns_the_link_alone(
     [item] = jwt.decode(token, options={"verify_signature": False})[f"{DL}content_items"]
     assert item["type"] == "ltiResourceLink"
     assert "lineItem" not in item
+
+
+@pytest.mark.parametrize("value", ["²", "١", "99999999999999999999999", " 1"])
+def test_an_odd_lesson_number_picked_gets_the_catalogue_again(platform, published_lesson, value):
+    platform.launch(message_type="LtiDeepLinkingRequest", **deep_linking())
+    response = platform.client.post(reverse("lms:deep-link"), {"lesson": value}, secure=True)
+    assert response.status_code == 400
+    assert "Choose one of the published lessons" in response.content.decode()
+    assert DEEP_LINK_SESSION_KEY in platform.client.session
+
+
+@pytest.mark.parametrize("value", ["²", "١", "99999999999999999999999", "-1"])
+def test_a_link_naming_an_odd_lesson_number_is_refused(platform, published_lesson, value):
+    before = counts()
+    response = platform.launch(custom={"lesson": value})
+    assert response.status_code == 404
+    assert counts()["Assignment"] == before["Assignment"]
