@@ -707,23 +707,22 @@ def _write_teachers(plan: Plan, users: dict, classes: dict, touched: set[int]) -
         )
     unwanted -= wanted
     class_ids = {pair[0] for pair in wanted | unwanted}
-    existing = set()
+    existing: dict[tuple[int, int], int] = {}
     for start in range(0, len(ids := sorted(class_ids)), BATCH):
-        existing.update(
-            Teaching.objects.filter(classroom_id__in=ids[start : start + BATCH]).values_list(
-                "classroom_id", "user_id"
-            )
-        )
-    adding = sorted(wanted - existing)
+        for pk, classroom_id, user_id in Teaching.objects.filter(
+            classroom_id__in=ids[start : start + BATCH]
+        ).values_list("pk", "classroom_id", "user_id"):
+            existing[(classroom_id, user_id)] = pk
+    adding = sorted(wanted - existing.keys())
     Teaching.objects.bulk_create(
         [Teaching(classroom_id=c, user_id=u) for c, u in adding], batch_size=BATCH
     )
-    removing = unwanted & existing
-    for classroom_id, user_id in removing:
-        Teaching.objects.filter(classroom_id=classroom_id, user_id=user_id).delete()
+    removing = unwanted & existing.keys()
+    for chunk in _chunks(existing[pair] for pair in removing):
+        Teaching.objects.filter(pk__in=chunk).delete()
     plan.counts["teachers_added"] += len(adding)
     plan.counts["teachers_removed"] += len(removing)
-    plan.counts["unchanged"] += len(wanted & existing)
+    plan.counts["unchanged"] += len(wanted & existing.keys())
     touched.update(c for c, _ in adding)
     touched.update(c for c, _ in removing)
 
