@@ -1,10 +1,10 @@
 """Reads that decide what a student or teacher sees of coursework."""
 
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 from datetime import datetime
 
 from django.core.cache import cache
-from django.db.models import Count, Prefetch
+from django.db.models import Count, FilteredRelation, OuterRef, Prefetch, Q, Subquery
 from django.http import Http404
 from django.utils import timezone
 
@@ -18,7 +18,6 @@ from .models import (
     Assignment,
     Post,
     Progress,
-    StudentDates,
     Submission,
     SubmissionVersion,
     WorkStamp,
@@ -45,17 +44,30 @@ class HomeRow:
     lesson_status: str | None
     lesson_published_at: datetime | None
     work_stamp: int | None
+    for_whole_class: bool | None
 
 
 def student_home_rows(student: User) -> list[HomeRow]:
-    """The rows of a student's home: one plain join from the classes the student may see
-    (accounts.access) to their assignments and lessons, then the student's own rows in
-    those assignments read by key (work stamps, own dates, and whom an assignment given to
-    some students names), which cost less to build than correlated subqueries. Withdrawn
-    assignments are left out here, as Assignment.objects.active() does, so a class whose
-    assignments were all withdrawn still has its row."""
-    found = list(
+    """The rows of a student's home, in one query (the ETag's, so a repeat view costs one
+    query) that starts from the classes the student may see (accounts.access): each class's
+    active assignments with their lessons, the student's work stamp and own dates in each.
+    An assignment given to some students is listed whoever it names: its stamp moves when
+    its students change, and given_rows keeps those naming this student for the page.
+    Withdrawn assignments are left out here, as Assignment.objects.active() does: a plain
+    join costs less to build than a filtered one, and a class whose assignments were all
+    withdrawn still has its row."""
+    work = WorkStamp.objects.filter(
+        student_id=student.pk, assignment_id=OuterRef("assignments__pk")
+    ).values_list("stamp")[:1]
+    # The student's own dates, where they have them, replace the assignment's (coursework.dates):
+    # a LEFT JOIN, which costs less to build than correlated subqueries.
+    own = FilteredRelation(
+        "assignments__student_dates",
+        condition=Q(assignments__student_dates__student_id=student.pk),
+    )
+    found = (
         classrooms_visible_to(student)
+        .annotate(own=own, work=Subquery(work))
         .order_by("pk", "assignments__pk")
         .values_list(
             "pk",
@@ -70,45 +82,45 @@ def student_home_rows(student: User) -> list[HomeRow]:
             "assignments__lesson__title",
             "assignments__lesson__status",
             "assignments__lesson__published_at",
-            "assignments__withdrawn_at",
+            "work",
             "assignments__for_whole_class",
+            "assignments__withdrawn_at",
+            "own__pk",
+            "own__opens_at",
+            "own__due_at",
         )
     )
-    ids = [row[4] for row in found if row[4] is not None and row[12] is None]
-    work, own, named = {}, {}, set()
-    if ids:
-        work = dict(
-            WorkStamp.objects.filter(student_id=student.pk, assignment_id__in=ids).values_list(
-                "assignment_id", "stamp"
-            )
-        )
-        # The student's own dates, where they have them, replace the assignment's
-        # (coursework.dates).
-        own = {
-            assignment_id: dates
-            for assignment_id, *dates in StudentDates.objects.filter(
-                student_id=student.pk, assignment_id__in=ids
-            ).values_list("assignment_id", "opens_at", "due_at")
-        }
-        some = [row[4] for row in found if row[4] in ids and not row[13]]
-        if some:
-            named = set(
-                Assignment.students.through.objects.filter(
-                    user_id=student.pk, assignment_id__in=some
-                ).values_list("assignment_id", flat=True)
-            )
     rows, classes = [], {}
-    for *row, withdrawn_at, whole_class in found:
-        pk = row[4]
-        if pk is not None and withdrawn_at is None and (whole_class or pk in named):
-            if pk in own:
-                row[6], row[7] = own[pk]
-            rows.append(HomeRow(*row, work.get(pk)))
+    for *row, withdrawn_at, has_own, own_opens, own_due in found:
+        if row[4] is not None and withdrawn_at is None:
+            if has_own is not None:
+                row[6], row[7] = own_opens, own_due
+            rows.append(HomeRow(*row))
         else:
-            classes.setdefault(row[0], HomeRow(*row[:4], *[None] * 9))
+            classes.setdefault(row[0], HomeRow(*row[:4], *[None] * 10))
     shown = {row.classroom_pk for row in rows}
     rows.extend(row for pk, row in classes.items() if pk not in shown)
     return rows
+
+
+def given_rows(student: User, rows: list[HomeRow]) -> list[HomeRow]:
+    """The rows of assignments given to the student: those for the whole class, and those
+    naming them (read only when there are others); a class left without any keeps its row."""
+    some = [row.assignment_pk for row in rows if row.for_whole_class is False]
+    if not some:
+        return rows
+    named = set(
+        Assignment.students.through.objects.filter(
+            user_id=student.pk, assignment_id__in=some
+        ).values_list("assignment_id", flat=True)
+    )
+    kept = [row for row in rows if row.for_whole_class is not False or row.assignment_pk in named]
+    shown = {row.classroom_pk for row in kept}
+    for row in rows:
+        if row.classroom_pk not in shown:
+            kept.append(HomeRow(*astuple(row)[:4], *[None] * 10))
+            shown.add(row.classroom_pk)
+    return kept
 
 
 def class_teachers(stamps: dict[int, int]) -> dict[int, list[str]]:
@@ -185,6 +197,7 @@ def student_home(student: User, rows: list[HomeRow] | None = None) -> dict:
     `rows` are student_home_rows' when the caller has read them already."""
     if rows is None:
         rows = student_home_rows(student)
+    rows = given_rows(student, rows)
     assigned = [row for row in rows if row.assignment_pk is not None]
     # Counted in plain reads rather than correlated subqueries, which cost more to build
     # than to run.

@@ -30,11 +30,12 @@ MODULE_PAGE = {
     "discussion": 9,
     "assignment": 9,
 }
-# The classes with their assignments, the student's work stamps and own dates in them (the
-# ETag's reads), the lessons' module counts and the student's progress (the teachers' names
-# come from the shared cache, under each class's stamp, once a page has read them); then what
-# to do next: the written work returned or sent back, and new replies to the student's posts.
-HOME = 7
+# The classes with their assignments and the student's work stamps and own dates in them
+# (also the ETag's query), the lessons' module counts and the student's progress (the
+# teachers' names come from the shared cache, under each class's stamp, once a page has read
+# them); then what to do next: the written work returned or sent back, and new replies to the
+# student's posts.
+HOME = 5
 # The assignment and the student's own dates, the answer locked, changed, counted with its
 # module's others, the progress and the work stamp (the transaction's savepoint and its
 # release are counted too).
