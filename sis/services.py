@@ -369,7 +369,11 @@ def _plan(parsed: Parsed, known: Known) -> Plan:
             _check_reference(plan, "orgs", row, "parentSourcedId", "orgs")
     for row in rows.get("roles", {}).values():
         if row.active:
-            _check_reference(plan, "roles", row, "userSourcedId", "users")
+            # A role describes its person and adds nothing: a person the zip deletes may
+            # still be listed with their role.
+            person = parsed.rows.get("users", {}).get(row["userSourcedId"])
+            if person is None or person.active:
+                _check_reference(plan, "roles", row, "userSourcedId", "users")
             _check_reference(plan, "roles", row, "orgSourcedId", "orgs")
     _plan_users(plan)
     for row in rows.get("classes", {}).values():

@@ -290,3 +290,13 @@ def test_a_zip_holding_two_exports_is_refused_on_the_form(staff_client):
     )
     assert not OneRosterImport.objects.exists()
     assert snapshot() == before
+
+
+def test_a_role_of_a_person_the_same_zip_deletes_is_no_problem(staff_client):
+    upload(staff_client, pack(district("v1.2-bulk")))
+    files = district("v1.2-delta")
+    files["roles.csv"] += "r-3,active,2026-11-20T10:00:00.000Z,u-osei,primary,student,,,org-rms,\n"
+    upload(staff_client, pack(files))
+    job = OneRosterImport.objects.latest("pk")
+    assert job.status == "done", job.problems
+    assert not User.objects.get(sourced_id="u-osei").is_active
