@@ -20,9 +20,9 @@ SMALL_CLASS, BIG_CLASS = 5, 200
 SHORT_LESSON, LONG_LESSON = 3, 15
 
 # A module opened again: the assignment with the access check, the student's own dates, the
-# last visit, the work stamp and the progress; then the answers, the discussion or the written work it shows (the
-# lesson's outline and published content come from the shared cache). The written work's page
-# also reads the student's own answers, shown beside it to quote from.
+# last visit, the work stamp and the progress; then the answers, the discussion or the written
+# work it shows (the lesson's outline and published content come from the shared cache). The
+# written work's page also reads the student's own answers, shown beside it to quote from.
 MODULE_PAGE = {
     "background": 5,
     "document_study": 6,
