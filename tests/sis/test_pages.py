@@ -55,7 +55,7 @@ def test_a_running_import_polls_and_offers_a_refresh_link(staff_client, admin_us
     )
     html = staff_client.get(detail_url(job)).content.decode()
     assert "Checking the files: 100 of 400 lines read." in html
-    assert f'hx-get="{detail_url(job)}" hx-trigger="every 2s"' in html
+    assert f'data-hx-get="{detail_url(job)}" data-hx-trigger="every 2s"' in html
     assert '<progress max="100" value="25"' in html
     assert f'<a href="{detail_url(job)}">Refresh progress</a>' in html
     fragment = staff_client.get(detail_url(job), headers={"HX-Request": "true"}).content.decode()
