@@ -460,54 +460,6 @@ def grading_queue_for(*, assignment: Assignment) -> tuple[Module, list[Submissio
     return module, submissions
 
 
-def grading_order_for(*, assignment: Assignment, module_id: int) -> list[tuple[int, str]]:
-    """The same order as grading_queue_for, as (submission pk, status) pairs read as plain
-    values, for moving through the queue without loading anyone's work."""
-    rows = list(
-        Submission.objects.filter(assignment=assignment, module_id=module_id)
-        .exclude(status=Submission.Status.DRAFT)
-        .order_by("submitted_at", "pk")
-        .values_list("pk", "status")
-    )
-    graded = _graded_ids([pk for pk, status in rows if status == Submission.Status.SUBMITTED])
-    rows.sort(key=lambda row: grading_rank_of(status=row[1], graded=row[0] in graded))
-    return rows
-
-
-def _graded_ids(submission_ids: list[int]) -> set[int]:
-    """Those submissions whose latest version has a level chosen for every criterion."""
-    if not submission_ids:
-        return set()
-    latest: dict[int, tuple[int, int]] = {}
-    for submission_id, grade_id, rubric_id in (
-        SubmissionVersion.objects.filter(submission_id__in=submission_ids)
-        .order_by("number")
-        .values_list("submission_id", "grade__pk", "grade__rubric_id")
-    ):
-        latest[submission_id] = (grade_id, rubric_id)
-    started = {ids for ids in latest.values() if ids[0] is not None}
-    if not started:
-        return set()
-    chosen: dict[int, set[int]] = {}
-    for grade_id, criterion_id in (
-        CriterionScore.objects.filter(
-            grade_id__in=[grade_id for grade_id, _ in started], level__isnull=False
-        )
-        .order_by()
-        .values_list("grade_id", "criterion_id")
-    ):
-        chosen.setdefault(grade_id, set()).add(criterion_id)
-    criteria = {
-        rubric_id: {c.pk for c in rubric_table_for(rubric_id=rubric_id).criteria}
-        for rubric_id in {rubric_id for _, rubric_id in started}
-    }
-    return {
-        submission_id
-        for submission_id, (grade_id, rubric_id) in latest.items()
-        if grade_id is not None and chosen.get(grade_id, set()) >= criteria.get(rubric_id, set())
-    }
-
-
 @dataclass(frozen=True)
 class QueuePlace:
     """Where one submission stands in its grading queue."""
@@ -516,19 +468,6 @@ class QueuePlace:
     next_pk: int | None
     position: int
     length: int
-
-
-def grading_place_of(*, submission: Submission) -> QueuePlace:
-    """The submission's neighbours and position in its assignment's grading queue."""
-    order = grading_order_for(assignment=submission.assignment, module_id=submission.module_id)
-    order = [pk for pk, _ in order]
-    index = order.index(submission.pk) if submission.pk in order else None
-    return QueuePlace(
-        previous_pk=order[index - 1] if index else None,
-        next_pk=order[index + 1] if index is not None and index + 1 < len(order) else None,
-        position=(index or 0) + 1,
-        length=len(order),
-    )
 
 
 def grading_rank_of(*, status: str, graded: bool) -> int:
