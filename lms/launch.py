@@ -186,7 +186,12 @@ def account_for(lti_user: LtiUser, *, role: str) -> User:
     """Our account for the LMS's person, found by platform and subject (never by email);
     a person new here gets an account of the launch's role without a usable password. An
     account with admin rights is never signed in this way."""
-    lti_user = LtiUser.objects.select_for_update().select_related("auth_user").get(pk=lti_user.pk)
+    # Only the LMS person's row is locked: the account beside it may not exist yet.
+    lti_user = (
+        LtiUser.objects.select_for_update(of=("self",))
+        .select_related("auth_user")
+        .get(pk=lti_user.pk)
+    )
     user = lti_user.auth_user
     if user is None:
         user = User(
